@@ -1,0 +1,48 @@
+"""The typer application and the console-script entry point."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cjmkit import __version__
+from cjmkit.cli import schema, validate
+from cjmkit.cli.common import State
+
+app = typer.Typer(
+    name="cjm",
+    help="Customer Journey Maps as YAML in git: validate, analyse and render them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cjm (cjmkit) {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def cli(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show Python tracebacks of internal errors.")
+    ] = False,
+) -> None:
+    """Customer Journey Maps as YAML in git: validate, analyse and render them."""
+    State.debug = debug
+
+
+app.command(name="validate", epilog=validate.EPILOG)(validate.validate)
+app.command(name="schema", epilog=schema.EPILOG)(schema.schema)
+
+
+def main() -> None:
+    app(prog_name="cjm")

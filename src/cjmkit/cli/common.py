@@ -1,0 +1,57 @@
+"""What every command shares: error handling, output formats, exit codes."""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+
+from cjmkit.diagnostics import EXIT_USAGE
+from cjmkit.errors import CjmError
+from cjmkit.reporters import REPORTERS
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class State:
+    debug = False
+
+
+#: ``--format`` choices, fed by the reporter registry.
+OutputFormat = enum.StrEnum("OutputFormat", {name: name for name in REPORTERS})  # type: ignore[misc]
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"cjm: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def guarded(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn library errors into a one-line message and exit 2; never a traceback unless --debug."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except CjmError as error:
+            raise fail(str(error)) from None
+        except Exception as error:  # a bug: say so briefly, keep the traceback for --debug
+            if State.debug:
+                raise
+            raise fail(
+                f"internal error ({type(error).__name__}: {error}); run `cjm --debug ...` for details"
+            ) from None
+
+    return wrapper
+
+
+def examples(*lines: str) -> str:
+    """A help epilog listing example invocations."""
+    # "\b" keeps click from re-wrapping the lines into one paragraph.
+    return "Examples:\n\n\b\n" + "\n".join(f"  {line}" for line in lines)

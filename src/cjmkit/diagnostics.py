@@ -1,0 +1,57 @@
+"""The one Diagnostic type shared by YAML errors, schema errors and rule findings."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+# Exit codes are defined here once: every command maps its outcome through them.
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem at one place in one file.
+
+    ``line`` and ``column`` are 1-based. ``path`` is the place in the document
+    (``stages[1].touchpoints[0].channel``), empty for the whole document.
+    """
+
+    file: str
+    line: int
+    column: int
+    code: str
+    name: str
+    message: str
+    path: str = ""
+    severity: Severity = Severity.ERROR
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file, self.line, self.column, self.code, self.message)
+
+
+def format_path(parts: tuple[str | int, ...]) -> str:
+    """``("stages", 1, "name")`` -> ``stages[1].name``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out

@@ -1,0 +1,1 @@
+"""Loading: bytes -> YAML with source positions -> validated models, errors as Diagnostics."""

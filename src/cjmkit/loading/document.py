@@ -1,0 +1,128 @@
+"""One file on disk -> a Document: its text, source map, model and diagnostics."""
+
+from __future__ import annotations
+
+import pathlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cjmkit import codes
+from cjmkit.codes import Code
+from cjmkit.diagnostics import Diagnostic, format_path
+from cjmkit.loading.validation import describe_value, validate_model
+from cjmkit.loading.yaml_source import (
+    Path,
+    Problem,
+    SourceMap,
+    YamlProblems,
+    decode,
+    parse_yaml,
+)
+from cjmkit.models import Journey, Workspace
+
+WORKSPACE_FILE = "cjm.yaml"
+#: Larger files are refused: no journey map comes near this size.
+MAX_BYTES = 5 * 1024 * 1024
+
+Kind = Literal["journey", "workspace"]
+
+
+@dataclass
+class Document:
+    """A journey or workspace file as loaded, with everything found wrong in it."""
+
+    path: pathlib.Path
+    display: str
+    kind: Kind
+    text: str = ""
+    source_map: SourceMap = field(default_factory=SourceMap)
+    #: The parsed top-level mapping (also when the model did not validate), for cross-checks.
+    data: dict[str, Any] | None = None
+    model: Journey | Workspace | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def journey(self) -> Journey | None:
+        return self.model if isinstance(self.model, Journey) else None
+
+    @property
+    def workspace(self) -> Workspace | None:
+        return self.model if isinstance(self.model, Workspace) else None
+
+    def add(self, problem: Problem) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                file=self.display,
+                line=problem.line,
+                column=problem.column,
+                code=problem.code.code,
+                name=problem.code.name,
+                message=problem.message,
+                path=format_path(problem.path),
+            )
+        )
+
+    def error_at(self, path: Path, code: Code, message: str, *, key: bool = False) -> None:
+        """Record an error at the value (or key) found at ``path`` in this file."""
+        line, column = self.source_map.key(path) if key else self.source_map.value(path)
+        self.add(Problem(line, column, code, message, path))
+
+
+def kind_of(path: pathlib.Path) -> Kind:
+    return "workspace" if path.name == WORKSPACE_FILE else "journey"
+
+
+def load_document(path: pathlib.Path, display: str) -> Document:
+    """Read, parse and validate one file. Never raises for bad content."""
+    document = Document(path=path, display=display, kind=kind_of(path))
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        document.add(Problem(1, 1, codes.UNREADABLE, f"cannot read the file: {error.strerror or error}"))
+        return document
+    if len(raw) > MAX_BYTES:
+        document.add(Problem(1, 1, codes.TOO_COMPLEX, f"file is {len(raw)} bytes; the limit is {MAX_BYTES}"))
+        return document
+    try:
+        document.text = decode(raw)
+        parsed = parse_yaml(document.text)
+    except YamlProblems as problems:
+        for problem in problems.problems:
+            document.add(problem)
+        return document
+    if parsed is None:
+        document.add(
+            Problem(1, 1, codes.EMPTY_FILE, f"empty file: a {document.kind} file starts with `cjm: 1`")
+        )
+        return document
+    document.source_map = parsed.source_map
+    data = parsed.data
+    if not isinstance(data, dict):
+        document.error_at(
+            (),
+            codes.NOT_A_MAPPING,
+            f"the top level must be a mapping of keys starting with `cjm: 1`, not {describe_value(data)}",
+        )
+        return document
+    if "cjm" not in data:
+        document.error_at(
+            ("cjm",),
+            codes.UNSUPPORTED_VERSION,
+            "missing format version: add `cjm: 1` as the first key",
+        )
+        return document
+    version = data["cjm"]
+    if type(version) is not int or version != 1:
+        document.error_at(
+            ("cjm",),
+            codes.UNSUPPORTED_VERSION,
+            f"unsupported format version {version!r}: this cjmkit reads `cjm: 1`",
+        )
+        return document
+    document.data = data
+    model_class: type[Journey] | type[Workspace] = Workspace if document.kind == "workspace" else Journey
+    model, problems = validate_model(model_class, data, document.source_map)
+    for problem in problems:
+        document.add(problem)
+    document.model = model
+    return document

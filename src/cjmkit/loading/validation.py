@@ -1,0 +1,184 @@
+"""Pydantic validation with every error turned into a located Diagnostic."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from cjmkit import codes
+from cjmkit.codes import Code
+from cjmkit.diagnostics import format_path
+from cjmkit.loading.yaml_source import Path, Problem, SourceMap
+from cjmkit.models.base import SLUG_PATTERN
+from cjmkit.models.journey import UNION_TAGS
+
+M = TypeVar("M", bound=BaseModel)
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+_BOUNDS = {
+    "greater_than_equal": ("ge", ">="),
+    "greater_than": ("gt", ">"),
+    "less_than_equal": ("le", "<="),
+    "less_than": ("lt", "<"),
+}
+
+
+def describe_value(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    """Leaf types of an annotation: unwraps Annotated, Optional and unions."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _flatten(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return [leaf for arg in typing.get_args(annotation) for leaf in _flatten(arg)]
+    return [annotation]
+
+
+def _is_model(candidate: Any) -> bool:
+    return isinstance(candidate, type) and issubclass(candidate, BaseModel)
+
+
+def models_at(root: type[BaseModel], loc: Path) -> list[type[BaseModel]]:
+    """The model classes that describe the mapping at ``loc``."""
+    current: list[Any] = [root]
+    for part in loc:
+        following: list[Any] = []
+        for leaf in (leaf for annotation in current for leaf in _flatten(annotation)):
+            origin = typing.get_origin(leaf)
+            if isinstance(part, str) and _is_model(leaf) and part in leaf.model_fields:
+                following.append(leaf.model_fields[part].annotation)
+            elif isinstance(part, int) and origin is list:
+                following.append(typing.get_args(leaf)[0])
+            elif isinstance(part, str) and origin is dict:
+                following.append(typing.get_args(leaf)[1])
+        current = following
+    return [leaf for annotation in current for leaf in _flatten(annotation) if _is_model(leaf)]
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not match:
+        lowered = {choice.lower(): choice for choice in choices}
+        if word.lower() in lowered:
+            match = [lowered[word.lower()]]
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Path:
+    cleaned: list[str | int] = []
+    for index, part in enumerate(loc):
+        if index and loc[index - 1] == "persona" and part in UNION_TAGS:
+            continue
+        cleaned.append(part)
+    return tuple(cleaned)
+
+
+def _slug_hint(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return f" (e.g. {slug!r})" if slug else ""
+
+
+def _translate(root: type[BaseModel], error: Any, source_map: SourceMap) -> Problem:
+    kind: str = error["type"]
+    loc = _clean_loc(error["loc"])
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    field = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
+    where = source_map.value(loc)
+    code: Code = codes.INVALID_VALUE
+    message = error["msg"]
+
+    if kind == "extra_forbidden":
+        allowed = sorted({name for model in models_at(root, loc[:-1]) for name in model.model_fields})
+        hint = did_you_mean(field, allowed)
+        if not hint and allowed:
+            hint = f" (allowed here: {', '.join(allowed)})"
+        code, message, where = (
+            codes.UNKNOWN_KEY,
+            f"unknown key {field!r}{hint}",
+            source_map.key(loc),
+        )
+    elif kind == "missing":
+        code, message = codes.MISSING_KEY, f"missing required key {field!r}"
+        where = source_map.value(loc[:-1])
+    elif kind in _EXPECTED:
+        code = codes.WRONG_TYPE
+        message = f"expected {_EXPECTED[kind]}, got {describe_value(value)}"
+        if kind == "string_type" and isinstance(value, int | float | bool):
+            message += "; put it in quotes to use it as text"
+        if kind == "int_from_float":
+            message = f"expected a whole number, got {value}"
+    elif kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == SLUG_PATTERN:
+            code = codes.INVALID_ID
+            message = (
+                f"{value!r} is not a valid id: use lowercase letters, digits and hyphens"
+                f"{_slug_hint(str(value))}"
+            )
+        elif field == "currency":
+            message = f"{value!r} is not a currency code: use three capital letters, e.g. 'EUR'"
+    elif kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        message = (
+            f"{value!r} is not allowed for {field or 'this value'}: use one of {', '.join(choices)}{hint}"
+        )
+        if not isinstance(value, str):
+            message = f"expected one of {', '.join(choices)}, got {describe_value(value)}"
+    elif kind in _BOUNDS:
+        key, symbol = _BOUNDS[kind]
+        code = codes.OUT_OF_RANGE
+        message = f"{field or 'value'} must be {symbol} {ctx.get(key)}, got {value}"
+        if field == "emotion":
+            message = f"emotion must be a whole number from -2 to 2, got {value}"
+    elif kind == "too_short":
+        if isinstance(value, str):
+            message = f"{field or 'text'} must not be empty"
+        else:
+            code = codes.OUT_OF_RANGE
+            message = f"{field or 'list'} needs at least {ctx.get('min_length', 1)} item(s)"
+    elif kind.startswith("date"):
+        message = f"{value!r} is not a date: write it as YYYY-MM-DD"
+    return Problem(where[0], where[1], code, message, loc)
+
+
+def validate_model(model: type[M], data: Any, source_map: SourceMap) -> tuple[M | None, list[Problem]]:
+    """Validate ``data`` against ``model``; every error located in the source."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        problems = [_translate(model, item, source_map) for item in error.errors(include_url=False)]
+        return None, problems
+
+
+__all__ = ["describe_value", "did_you_mean", "format_path", "models_at", "validate_model"]

@@ -1,0 +1,298 @@
+"""Parse YAML into plain Python values plus a map of source positions.
+
+ruamel.yaml composes the node graph (every node knows its line and column);
+we build the values ourselves so that we can report every duplicate key,
+refuse alias bombs and self-referencing aliases, and remember where every
+key and value stands in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
+
+from cjmkit import codes
+from cjmkit.codes import Code
+
+Path = tuple[str | int, ...]
+Position = tuple[int, int]  # 1-based line, column
+
+#: Limits that keep hostile files from hanging the tool or eating memory.
+MAX_VALUES = 200_000
+MAX_DEPTH = 64
+
+_TAG = "tag:yaml.org,2002:"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem found while reading a file, before any model sees it."""
+
+    line: int
+    column: int
+    code: Code
+    message: str
+    path: Path = ()
+
+
+class YamlProblems(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems[0].message if problems else "")
+        self.problems = problems
+
+
+@dataclass
+class SourceMap:
+    """Where each key and value of a document stands (1-based line, column)."""
+
+    values: dict[Path, Position] = field(default_factory=dict)
+    keys: dict[Path, Position] = field(default_factory=dict)
+
+    def value(self, path: Path) -> Position:
+        """Position of the value at ``path``, or of its nearest existing ancestor."""
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, (1, 1))
+
+    def key(self, path: Path) -> Position:
+        """Position of the key at ``path`` (falls back to its value or ancestor)."""
+        return self.keys.get(path) or self.value(path)
+
+
+@dataclass
+class YamlDocument:
+    data: Any
+    source_map: SourceMap
+
+
+class _Stop(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def _position(node: Node) -> Position:
+    # A block sequence starts at its first "-"; point at the first item instead,
+    # where the reader's eye goes.
+    if isinstance(node, SequenceNode) and not node.flow_style and node.value:
+        node = node.value[0]
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return repr(node.value)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.source_map = SourceMap()
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.active: set[int] = set()
+        self._scalars = YAML(typ="safe", pure=True).constructor
+
+    def build(self, node: Node, path: Path, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _Stop(
+                Problem(
+                    1,
+                    1,
+                    codes.TOO_COMPLEX,
+                    f"document expands to more than {MAX_VALUES} values (YAML aliases?)",
+                )
+            )
+        if depth > MAX_DEPTH:
+            raise _Stop(Problem(1, 1, codes.TOO_COMPLEX, f"nested more than {MAX_DEPTH} levels deep"))
+        self.source_map.values[path] = _position(node)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        if id(node) in self.active:
+            raise _Stop(Problem(1, 1, codes.TOO_COMPLEX, "an alias refers to the node that contains it"))
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                self.check_tag(node, "seq", path)
+                return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            self.check_tag(node, "map", path)
+            return self.mapping(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def check_tag(self, node: Node, expected: str, path: Path) -> None:
+        if node.tag != _TAG + expected:
+            line, column = _position(node)
+            self.problems.append(
+                Problem(
+                    line,
+                    column,
+                    codes.WRONG_TYPE,
+                    f"YAML tag {node.tag!r} is not supported here",
+                    path,
+                )
+            )
+
+    def mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: list[tuple[Node, Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                merged.extend(self.merge_pairs(value_node, path))
+                continue
+            key = self.key(key_node, path)
+            if key is None:
+                continue
+            line, column = _position(key_node)
+            if key in result:
+                first_line, _ = self.source_map.keys[(*path, key)]
+                self.problems.append(
+                    Problem(
+                        line,
+                        column,
+                        codes.DUPLICATE_KEY,
+                        f"duplicate key {key!r} (first defined on line {first_line})",
+                        (*path, key),
+                    )
+                )
+                continue
+            self.source_map.keys[(*path, key)] = (line, column)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        for key_node, value_node in merged:
+            key = self.key(key_node, path)
+            if key is not None and key not in result:
+                self.source_map.keys[(*path, key)] = _position(key_node)
+                result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def merge_pairs(self, value_node: Node, path: Path) -> list[tuple[Node, Node]]:
+        sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+        pairs: list[tuple[Node, Node]] = []
+        for source in sources:
+            if not isinstance(source, MappingNode):
+                line, column = _position(source)
+                self.problems.append(
+                    Problem(line, column, codes.WRONG_TYPE, "a merge key '<<' takes a mapping", path)
+                )
+                continue
+            pairs.extend(source.value)
+        return pairs
+
+    def key(self, key_node: Node, path: Path) -> str | None:
+        if isinstance(key_node, ScalarNode) and key_node.tag == _TAG + "str":
+            return str(key_node.value)
+        line, column = _position(key_node)
+        self.problems.append(
+            Problem(
+                line,
+                column,
+                codes.WRONG_TYPE,
+                f"key {_describe(key_node)} is not text; write keys as plain words",
+                path,
+            )
+        )
+        return None
+
+    def scalar(self, node: ScalarNode, path: Path) -> Any:
+        tag = node.tag
+        if tag == _TAG + "str":
+            return str(node.value)
+        if tag == _TAG + "null":
+            return None
+        convert = {
+            _TAG + "bool": self._scalars.construct_yaml_bool,
+            _TAG + "int": self._scalars.construct_yaml_int,
+            _TAG + "float": self._scalars.construct_yaml_float,
+            _TAG + "timestamp": self._scalars.construct_yaml_timestamp,
+        }.get(tag)
+        if convert is None:
+            line, column = _position(node)
+            self.problems.append(
+                Problem(line, column, codes.WRONG_TYPE, f"YAML tag {tag!r} is not supported here", path)
+            )
+            return None
+        try:
+            value = convert(node)
+        except (ValueError, YAMLError) as error:
+            line, column = _position(node)
+            self.problems.append(
+                Problem(line, column, codes.INVALID_VALUE, f"cannot read {node.value!r}: {error}", path)
+            )
+            return None
+        return value
+
+
+def _offset_position(text: str, offset: int) -> Position:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _yaml_error(text: str, error: YAMLError) -> Problem:
+    if isinstance(error, MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        message = error.problem or "invalid YAML"
+        if error.context:
+            context_line = error.context_mark.line + 1 if error.context_mark else None
+            where = f" (line {context_line})" if context_line else ""
+            message = f"{message} ({error.context}{where})"
+        return Problem(mark.line + 1, mark.column + 1, codes.YAML_SYNTAX, message)
+    if isinstance(error, ReaderError):
+        line, column = _offset_position(text, error.position)
+        character = error.character
+        code_point = character if isinstance(character, int) else ord(str(character)[:1] or "?")
+        return Problem(
+            line, column, codes.YAML_SYNTAX, f"character U+{code_point:04X} is not allowed in YAML"
+        )
+    return Problem(1, 1, codes.YAML_SYNTAX, str(error).strip().splitlines()[-1])
+
+
+def parse_yaml(text: str) -> YamlDocument | None:
+    """Parse one YAML document; ``None`` for a stream with no document.
+
+    Raises :class:`YamlProblems` with every problem found.
+    """
+    try:
+        root = YAML(typ="rt").compose(text)
+    except YAMLError as error:
+        raise YamlProblems([_yaml_error(text, error)]) from None
+    except RecursionError:
+        raise YamlProblems([Problem(1, 1, codes.TOO_COMPLEX, "nested too deeply to read")]) from None
+    if root is None:
+        return None
+    builder = _Builder()
+    try:
+        data = builder.build(root, (), 0)
+    except _Stop as stop:
+        raise YamlProblems([stop.problem]) from None
+    if builder.problems:
+        raise YamlProblems(builder.problems)
+    return YamlDocument(data, builder.source_map)
+
+
+def decode(raw: bytes) -> str:
+    """Decode UTF-8 (a BOM is allowed); raise :class:`YamlProblems` pointing at a bad byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8", errors="replace")
+        line, column = _offset_position(before, len(before))
+        raise YamlProblems(
+            [
+                Problem(
+                    line,
+                    column,
+                    codes.NOT_UTF8,
+                    f"byte 0x{raw[error.start]:02x} is not UTF-8; save the file as UTF-8",
+                )
+            ]
+        ) from None

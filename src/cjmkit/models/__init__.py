@@ -1,0 +1,41 @@
+"""Pydantic models of the cjmkit file format (../shared/FORMAT.md, version 1)."""
+
+from cjmkit.models.journey import (
+    KPI,
+    Barrier,
+    Economics,
+    Evidence,
+    Funnel,
+    Journey,
+    Objection,
+    Stage,
+    Touchpoint,
+)
+from cjmkit.models.workspace import (
+    Analysis,
+    Channel,
+    Motivations,
+    Persona,
+    Segment,
+    Thresholds,
+    Workspace,
+)
+
+__all__ = [
+    "KPI",
+    "Analysis",
+    "Barrier",
+    "Channel",
+    "Economics",
+    "Evidence",
+    "Funnel",
+    "Journey",
+    "Motivations",
+    "Objection",
+    "Persona",
+    "Segment",
+    "Stage",
+    "Thresholds",
+    "Touchpoint",
+    "Workspace",
+]

@@ -1,0 +1,194 @@
+"""The journey file: one customer journey map for one segment."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Strict, Tag
+
+from cjmkit.models.base import (
+    Direction,
+    Emotion,
+    EvidenceLevel,
+    EvidenceSource,
+    Locale,
+    Model,
+    Phase,
+    Slug,
+    Text,
+    TextList,
+    Unit,
+)
+from cjmkit.models.workspace import Channel, Motivations, Persona
+
+Number = float  # strict float accepts integers, never text or booleans
+
+
+class Objection(Model):
+    """A doubt the customer voices, and the answer to it."""
+
+    id: Slug
+    """Slug unique within the journey."""
+    text: Text
+    """The objection in the customer's words."""
+    response: Text | None = None
+    """How the company answers it."""
+
+
+class Barrier(Model):
+    """An obstacle that stops the deal, and how to remove it."""
+
+    id: Slug
+    """Slug unique within the journey."""
+    text: Text
+    """What stops the customer."""
+    recommendation: Text | None = None
+    """What to do to remove the barrier."""
+
+
+class KPI(Model):
+    """A key performance indicator of the stage: target versus actual."""
+
+    id: Slug
+    """Slug unique within the journey."""
+    name: Text
+    """Human name of the KPI."""
+    target: Number
+    """The value the business aims for."""
+    actual: Number | None = None
+    """The measured value; absent while unmeasured."""
+    unit: Unit | None = None
+    """`ratio` (0..1), `percent` (0..100), `count`, `currency`, `seconds` or `score`."""
+    direction: Direction = "higher"
+    """Which way is better: `higher` or `lower`."""
+    source: Text | None = None
+    """Where the actual value comes from."""
+
+
+class Funnel(Model):
+    """Observed volume at the stage, for drop-off analysis."""
+
+    entered: Annotated[int, Field(ge=0)]
+    """Customers who reached the stage."""
+    advanced: Annotated[int, Field(ge=0)]
+    """Customers who moved on to the next stage (at most `entered`)."""
+
+
+class Evidence(Model):
+    """What the stage is built on: data, partly data, or assumptions."""
+
+    level: EvidenceLevel
+    """`data`, `partial` or `assumption`."""
+    sources: list[EvidenceSource] = []
+    """Where the knowledge comes from."""
+
+
+class Economics(Model):
+    """Money figures that turn drop-offs into revenue at stake."""
+
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    """ISO 4217 code, e.g. RUB, EUR, USD."""
+    average_order_value: Annotated[Number, Field(gt=0)]
+    """Average revenue of one purchase."""
+
+
+class Touchpoint(Model):
+    """A place where the customer meets the company."""
+
+    id: Slug
+    """Slug unique within the journey; `next` refers to it."""
+    name: Text
+    """Human name of the touchpoint."""
+    channel: Slug
+    """The channel (journey-local or from the workspace)."""
+    description: Text | None = None
+    """What happens here."""
+    content: Text | None = None
+    """Message, letter or offer shown."""
+    trigger: Text | None = None
+    """What sends it, e.g. "left without buying"."""
+    emotion: Emotion | None = None
+    """Emotion at this touchpoint, -2..+2."""
+    next: list[Slug] = []
+    """Touchpoints the customer goes to next (any stage); without it the flow is list order."""
+
+
+class Stage(Model):
+    """A stage of the journey: one column of the map."""
+
+    id: Slug
+    """Slug unique within the journey."""
+    name: Text
+    """Human name of the stage."""
+    phase: Phase | None = None
+    """Lifecycle phase: awareness, consideration, purchase, onboarding, usage, retention, advocacy."""
+    customer_goal: Text | None = None
+    """What the customer wants to achieve at this stage."""
+    actions: TextList = []
+    """What the customer does."""
+    thoughts: TextList = []
+    """What the customer thinks, in their words."""
+    expectations: TextList = []
+    """What the customer expects from the company."""
+    emotion: Emotion | None = None
+    """Emotion at this stage, -2 (very negative) .. +2 (very positive)."""
+    motivations: Motivations | None = None
+    """Rational and emotional motivations at this stage."""
+    strategy: Text | None = None
+    """What the company does at this stage (marketing tools and activities)."""
+    touchpoints: list[Touchpoint] = []
+    """Touchpoints in the order the customer meets them."""
+    objections: list[Objection] = []
+    """Objections and the responses to them."""
+    barriers: list[Barrier] = []
+    """Barriers that stop the deal and the recommendations that remove them."""
+    opportunities: TextList = []
+    """Ideas to improve the stage."""
+    kpis: list[KPI] = []
+    """Key performance indicators of the stage."""
+    funnel: Funnel | None = None
+    """Observed volume at this stage."""
+    evidence: Evidence | None = None
+    """What the stage is built on."""
+
+
+def _persona_kind(value: Any) -> str:
+    return "inline" if isinstance(value, dict) else "ref"
+
+
+PersonaField = Annotated[
+    Annotated[Slug, Tag("ref")] | Annotated[Persona, Tag("inline")],
+    Discriminator(_persona_kind),
+]
+#: Union tags pydantic puts into error locations; the loader drops them.
+UNION_TAGS = frozenset({"ref", "inline"})
+
+
+class Journey(Model):
+    """Journey file: one customer journey map, usually one per segment."""
+
+    cjm: Literal[1]
+    """Format version; always 1."""
+    id: Slug
+    """Slug of the journey, unique in the workspace."""
+    title: Text
+    """Title of the map."""
+    description: Text | None = None
+    """What the map covers."""
+    owner: Text | None = None
+    """Who maintains the map."""
+    updated: Annotated[datetime.date, Strict(False)] | None = None
+    """Date of the last update (ISO, e.g. 2026-05-26)."""
+    locale: Locale | None = None
+    """Language of rendered documents; overrides the workspace."""
+    segment: Slug | None = None
+    """The segment (required when the workspace defines segments)."""
+    persona: PersonaField | None = None
+    """A persona id from the workspace, or an inline persona."""
+    economics: Economics | None = None
+    """Money figures; enable the revenue-at-stake ranking."""
+    channels: list[Channel] = []
+    """Journey-local channels, in addition to the workspace's."""
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    """Stages in order; at least one."""

@@ -1,0 +1,115 @@
+"""The workspace file ``cjm.yaml``: what several journeys share."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from cjmkit.models.base import (
+    ChannelKind,
+    Locale,
+    Model,
+    SegmentKind,
+    Severity,
+    Slug,
+    Text,
+    TextList,
+)
+
+
+class Motivations(Model):
+    """Why the customer acts: rational and emotional drivers."""
+
+    rational: TextList = []
+    """Rational motivations: price, time, risk, measurable gain."""
+    emotional: TextList = []
+    """Emotional motivations: status, safety, belonging, pride."""
+
+
+class Segment(Model):
+    """A customer segment or, in B2B, a stakeholder group. Each gets its own journey."""
+
+    id: Slug
+    """Unique slug of the segment."""
+    name: Text
+    """Human name of the segment."""
+    description: Text | None = None
+    """Portrait of the segment: age, income, behaviour, role."""
+    size: Annotated[int, Field(ge=0)] | None = None
+    """People or accounts per period."""
+    kind: SegmentKind | None = None
+    """`b2c` for consumers, `b2b-stakeholder` for a role in a buying company."""
+
+
+class Persona(Model):
+    """A representative person of a segment."""
+
+    id: Slug
+    """Unique slug of the persona."""
+    name: Text
+    """Name as shown on the persona card, e.g. "Anna, 38"."""
+    segment: Slug | None = None
+    """The segment this persona represents (a segment id)."""
+    description: Text | None = None
+    """Who this person is."""
+    goals: TextList = []
+    """What the persona wants to achieve."""
+    needs: TextList = []
+    """What the persona needs from the product or service."""
+    pains: TextList = []
+    """What hurts today."""
+    jtbd: Text | None = None
+    """Job to be done: "When ..., I want to ..., so I can ..."."""
+    motivations: Motivations | None = None
+    """Rational and emotional motivations."""
+
+
+class Channel(Model):
+    """A channel where the customer meets the company."""
+
+    id: Slug
+    """Unique slug of the channel."""
+    name: Text
+    """Human name of the channel."""
+    kind: ChannelKind | None = None
+    """`paid`, `owned` or `earned` media."""
+    description: Text | None = None
+    """What the channel is and who runs it."""
+
+
+class Thresholds(Model):
+    """Numbers the analysis rules compare against."""
+
+    min_stage_conversion: Annotated[float, Field(ge=0, le=1)] = 0.2
+    """A stage converting less than this share (advanced / entered) is a high drop-off."""
+
+
+class Analysis(Model):
+    """Settings of `cjm lint`."""
+
+    ignore: list[Text] = []
+    """Rule slugs or codes never reported."""
+    severity: dict[str, Severity] = {}
+    """Severity overrides by rule slug or code."""
+    thresholds: Thresholds = Thresholds()
+    """Thresholds used by the rules."""
+
+
+class Workspace(Model):
+    """Workspace file `cjm.yaml`: segments, personas and channels shared by the journeys beside it."""
+
+    cjm: Literal[1]
+    """Format version; always 1."""
+    name: Text | None = None
+    """Name of the workspace, e.g. the client and year."""
+    locale: Locale | None = None
+    """Default language of rendered documents."""
+    segments: list[Segment] = []
+    """Customer segments; each should have its own journey."""
+    personas: list[Persona] = []
+    """Personas shared by the journeys."""
+    channels: list[Channel] = []
+    """Channels shared by the journeys."""
+    analysis: Analysis | None = None
+    """Settings of the analysis rules."""

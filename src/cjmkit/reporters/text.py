@@ -1,0 +1,65 @@
+"""Human output: ``FILE:LINE:COLUMN: CODE message`` with a source excerpt, like a compiler."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from cjmkit.diagnostics import Diagnostic, Severity
+from cjmkit.reporters.base import Run
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
+_EXCERPT_WIDTH = 100
+
+
+def excerpt(source: str, line: int, column: int) -> list[tuple[str, str]]:
+    """The source line and a caret under ``column``, as (gutter, text) pairs."""
+    lines = source.splitlines()
+    if not 1 <= line <= len(lines):
+        return []
+    text = lines[line - 1].replace("\t", " ")
+    caret = max(column - 1, 0)
+    if len(text) > _EXCERPT_WIDTH:
+        start = max(0, min(caret - _EXCERPT_WIDTH // 2, len(text) - _EXCERPT_WIDTH))
+        text = text[start : start + _EXCERPT_WIDTH]
+        caret -= start
+    return [(str(line), text), ("", " " * caret + "^")]
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def report_text(run: Run, out: TextIO) -> None:
+    console = Console(file=out, highlight=False, soft_wrap=True)
+    for diagnostic in run.diagnostics:
+        write_diagnostic(console, diagnostic, run.sources.get(diagnostic.file, ""))
+    errors = [d for d in run.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        files = len({d.file for d in errors})
+        console.print(
+            Text(
+                f"Found {plural(len(errors), 'error')} in {plural(files, 'file')} "
+                f"({plural(run.files, 'file')} checked).",
+                style="bold",
+            )
+        )
+    else:
+        console.print(Text(f"All {plural(run.files, 'file')} valid.", style="bold green"))
+
+
+def write_diagnostic(console: Console, diagnostic: Diagnostic, source: str) -> None:
+    head = Text()
+    head.append(f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}:", style="bold")
+    head.append(" ")
+    head.append(diagnostic.code, style=_STYLE[diagnostic.severity])
+    head.append(f" {diagnostic.message}")
+    console.print(head)
+    rows = excerpt(source, diagnostic.line, diagnostic.column)
+    width = max((len(gutter) for gutter, _ in rows), default=0)
+    for gutter, text in rows:
+        row = Text(f"{gutter:>{width}} | ", style="blue")
+        row.append(text, style="bold red" if not gutter else "")
+        console.print(row)
