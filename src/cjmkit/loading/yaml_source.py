@@ -8,6 +8,7 @@ key and value stands in the file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,12 +76,16 @@ class _Stop(Exception):
         self.problem = problem
 
 
+def _start(node: Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
 def _position(node: Node) -> Position:
     # A block sequence starts at its first "-"; point at the first item instead,
     # where the reader's eye goes.
     if isinstance(node, SequenceNode) and not node.flow_style and node.value:
         node = node.value[0]
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    return _start(node)
 
 
 def _describe(node: Node) -> str:
@@ -112,7 +117,8 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             raise _Stop(Problem(1, 1, codes.TOO_COMPLEX, f"nested more than {MAX_DEPTH} levels deep"))
-        self.source_map.values[path] = _position(node)
+        # The document root is located at its own start (the first "-" of a top-level list).
+        self.source_map.values[path] = _position(node) if path else _start(node)
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         if id(node) in self.active:
@@ -254,11 +260,32 @@ def _yaml_error(text: str, error: YAMLError) -> Problem:
     return Problem(1, 1, codes.YAML_SYNTAX, str(error).strip().splitlines()[-1])
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth_exceeds(text: str, limit: int) -> bool:
+    """Cheap guard before parsing: ruamel takes seconds on thousands of nested brackets.
+
+    Brackets inside quoted text are counted too; a real map never nests 64 deep.
+    """
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif depth:
+            depth -= 1
+    return False
+
+
 def parse_yaml(text: str) -> YamlDocument | None:
     """Parse one YAML document; ``None`` for a stream with no document.
 
     Raises :class:`YamlProblems` with every problem found.
     """
+    if _flow_depth_exceeds(text, MAX_DEPTH):
+        raise YamlProblems([Problem(1, 1, codes.TOO_COMPLEX, f"nested more than {MAX_DEPTH} levels deep")])
     try:
         root = YAML(typ="rt").compose(text)
     except YAMLError as error:

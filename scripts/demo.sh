@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Install cjmkit into .venv and run it on the example maps.
+source "$(dirname "$0")/bootstrap.sh"
+set -x
+.venv/bin/cjm validate examples

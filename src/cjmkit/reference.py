@@ -1,0 +1,102 @@
+"""Reference tables for the README, generated from the models and code catalogues.
+
+`python scripts/update_readme.py` rewrites the marked README sections; a test
+fails when they drift from what this module generates.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cjmkit import codes
+from cjmkit.schema import build_schemas
+
+#: Order in which the format's objects are documented.
+SECTIONS = {
+    "workspace.schema.json": ["Workspace", "Segment", "Persona", "Motivations", "Channel", "Analysis",
+                              "Thresholds"],
+    "journey.schema.json": ["Journey", "Economics", "Stage", "Touchpoint", "Objection", "Barrier", "KPI",
+                            "Funnel", "Evidence"],
+}  # fmt: skip
+
+
+def type_of(spec: dict[str, Any]) -> str:
+    """A short human type for one JSON Schema property."""
+    if "$ref" in spec:
+        return spec["$ref"].rsplit("/", 1)[1]
+    for combinator in ("anyOf", "oneOf"):
+        if combinator in spec:
+            options = [type_of(s) for s in spec[combinator] if s.get("type") != "null"]
+            return " or ".join(options)
+    if "const" in spec:
+        return f"`{spec['const']}`"
+    if "enum" in spec:
+        return "one of " + ", ".join(f"`{value}`" for value in spec["enum"])
+    kind = spec.get("type")
+    if kind == "array":
+        return f"list of {type_of(spec.get('items', {}))}"
+    if kind == "object":
+        return f"mapping of {type_of(spec.get('additionalProperties', {}))}"
+    if kind == "string":
+        if spec.get("pattern") == "^[a-z0-9][a-z0-9-]*$":
+            return "id"
+        if spec.get("format") == "date":
+            return "date"
+        return "text"
+    if kind in ("integer", "number"):
+        low = spec.get("minimum", spec.get("exclusiveMinimum"))
+        high = spec.get("maximum")
+        name = "integer" if kind == "integer" else "number"
+        if low is not None and high is not None:
+            return f"{name} {low}..{high}"
+        if "exclusiveMinimum" in spec:
+            return f"{name} > {low}"
+        if low is not None:
+            return f"{name} >= {low}"
+        return name
+    return "any"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def format_reference() -> str:
+    lines: list[str] = []
+    for file_name, names in SECTIONS.items():
+        schema = json.loads(build_schemas()[file_name])
+        definitions = {**schema.get("$defs", {}), schema["title"]: schema}
+        for name in names:
+            model = schema if name in ("Workspace", "Journey") else definitions[name]
+            required = set(model.get("required", []))
+            lines += [f"#### {name}", "", _cell(model.get("description", "")), ""]
+            lines += ["| key | type | required | meaning |", "|---|---|---|---|"]
+            for key, spec in model["properties"].items():
+                mark = "yes" if key in required else ""
+                lines.append(
+                    f"| `{key}` | {_cell(type_of(spec))} | {mark} | {_cell(spec.get('description', ''))} |"
+                )
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def codes_table() -> str:
+    lines = ["| code | name | meaning |", "|---|---|---|"]
+    lines += [f"| {c.code} | `{c.name}` | {_cell(c.summary)} |" for c in codes.ALL]
+    return "\n".join(lines) + "\n"
+
+
+GENERATED = {"format": format_reference, "codes": codes_table}
+
+
+def replace_sections(readme: str) -> str:
+    """README text with every generated section rewritten."""
+    for name, generate in GENERATED.items():
+        begin, end = f"<!-- BEGIN generated: {name} -->\n", f"<!-- END generated: {name} -->"
+        head, found, rest = readme.partition(begin)
+        if not found:
+            raise ValueError(f"README has no {begin.strip()} marker")
+        _, _, tail = rest.partition(end)
+        readme = head + begin + generate() + end + tail
+    return readme
