@@ -13,9 +13,7 @@ def test_readme_demo_command_in_a_fresh_clone(tmp_path: pathlib.Path) -> None:
     assert shutil.which("git"), "git is needed to clone"
     clone = tmp_path / "cjmkit"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    process = subprocess.run(
-        ["./scripts/demo.sh"], cwd=clone, capture_output=True, text=True, timeout=900
-    )
+    process = subprocess.run(["./scripts/demo.sh"], cwd=clone, capture_output=True, text=True, timeout=900)
     assert process.returncode == 0, process.stdout + process.stderr
     assert "files valid." in process.stdout
     assert (clone / ".venv" / "bin" / "cjm").exists()
