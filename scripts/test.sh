@@ -5,4 +5,5 @@ source "$(dirname "$0")/bootstrap.sh" dev
 set -x
 .venv/bin/ruff check src tests scripts
 .venv/bin/ruff format --check src tests scripts
+.venv/bin/mypy src
 .venv/bin/python -m pytest "$@"

@@ -24,7 +24,7 @@ SECTIONS = {
 def type_of(spec: dict[str, Any]) -> str:
     """A short human type for one JSON Schema property."""
     if "$ref" in spec:
-        return spec["$ref"].rsplit("/", 1)[1]
+        return str(spec["$ref"]).rsplit("/", 1)[1]
     for combinator in ("anyOf", "oneOf"):
         if combinator in spec:
             options = [type_of(s) for s in spec[combinator] if s.get("type") != "null"]

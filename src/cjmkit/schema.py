@@ -6,10 +6,15 @@ import json
 import pathlib
 from typing import Any
 
+from pydantic import BaseModel
+
 from cjmkit.models import Journey, Workspace
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_FILES = {"journey.schema.json": Journey, "workspace.schema.json": Workspace}
+SCHEMA_FILES: dict[str, type[BaseModel]] = {
+    "journey.schema.json": Journey,
+    "workspace.schema.json": Workspace,
+}
 
 
 def build_schemas() -> dict[str, str]:

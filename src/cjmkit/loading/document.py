@@ -120,9 +120,12 @@ def load_document(path: pathlib.Path, display: str) -> Document:
         )
         return document
     document.data = data
-    model_class: type[Journey] | type[Workspace] = Workspace if document.kind == "workspace" else Journey
-    model, problems = validate_model(model_class, data, document.source_map)
-    for problem in problems:
+    model: Journey | Workspace | None
+    if document.kind == "workspace":
+        model, found = validate_model(Workspace, data, document.source_map)
+    else:
+        model, found = validate_model(Journey, data, document.source_map)
+    for problem in found:
         document.add(problem)
     document.model = model
     return document

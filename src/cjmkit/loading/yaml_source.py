@@ -128,6 +128,7 @@ class _Builder:
             if isinstance(node, SequenceNode):
                 self.check_tag(node, "seq", path)
                 return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+            assert isinstance(node, MappingNode)
             self.check_tag(node, "map", path)
             return self.mapping(node, path, depth)
         finally:
@@ -217,7 +218,7 @@ class _Builder:
             _TAG + "int": self._scalars.construct_yaml_int,
             _TAG + "float": self._scalars.construct_yaml_float,
             _TAG + "timestamp": self._scalars.construct_yaml_timestamp,
-        }.get(tag)
+        }.get(str(tag))
         if convert is None:
             line, column = _position(node)
             self.problems.append(
