@@ -218,3 +218,14 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
     for command in commands:
         assert os.access(ROOT / command.split()[0], os.X_OK)
     assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("exec ./scripts/test.sh")
+
+
+def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cjmkit.cli.validate as command
+
+    def broken(paths: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(command, "load_project", broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        run_cjm("--debug", "validate", str(EXAMPLES))
