@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 
 class Severity(enum.StrEnum):
@@ -39,7 +38,10 @@ class Diagnostic:
     message: str
     path: str = ""
     severity: Severity = Severity.ERROR
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: For analysis findings: the journey, the stage and the element concerned (by id).
+    journey: str | None = None
+    stage: str | None = None
+    subject: str | None = None
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

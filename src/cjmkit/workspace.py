@@ -107,8 +107,12 @@ class Project:
         return sorted(found, key=lambda d: d.sort_key)
 
 
-def load_project(paths: Sequence[pathlib.Path]) -> Project:
-    """Load every map under ``paths`` plus the workspaces they belong to, then check references."""
+def load_project(paths: Sequence[pathlib.Path], *, whole_workspaces: bool = False) -> Project:
+    """Load every map under ``paths`` plus the workspaces they belong to, then check references.
+
+    With ``whole_workspaces``, every journey of those workspaces is loaded too (as context,
+    ``requested=False``), so that cross-file analysis sees the complete workspace.
+    """
     from cjmkit.checks import check_project
 
     files = discover(paths)
@@ -118,20 +122,25 @@ def load_project(paths: Sequence[pathlib.Path]) -> Project:
     project = Project()
     by_path: dict[pathlib.Path, Document] = {}
 
-    def load(path: pathlib.Path, display: str) -> Document:
+    def load(path: pathlib.Path, display: str, requested: bool) -> Document:
         resolved = path.resolve()
         if resolved not in by_path:
             by_path[resolved] = load_document(resolved, display)
+            by_path[resolved].requested = requested
             project.documents.append(by_path[resolved])
         return by_path[resolved]
 
     for path in files:
-        load(path, str(path))
+        load(path, str(path), True)
+    if whole_workspaces:
+        roots = {find_workspace_file(document.path.parent) for document in list(project.documents)}
+        for workspace_file in sorted(root for root in roots if root):
+            load(workspace_file, _display(workspace_file), False)
+            for path in _walk(workspace_file.parent):
+                load(path, _display(path), False)
     for journey in list(project.journeys):
-        workspace_file = find_workspace_file(journey.path.parent)
-        project.workspace_of[journey.path] = (
-            load(workspace_file, _display(workspace_file)) if workspace_file else None
-        )
+        found = find_workspace_file(journey.path.parent)
+        project.workspace_of[journey.path] = load(found, _display(found), False) if found else None
     project.documents.sort(key=lambda d: d.display)
     check_project(project)
     return project

@@ -40,6 +40,8 @@ class Document:
     data: dict[str, Any] | None = None
     model: Journey | Workspace | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: False for files loaded only as context (a workspace's other journeys during lint).
+    requested: bool = True
 
     @property
     def journey(self) -> Journey | None:

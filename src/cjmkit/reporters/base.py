@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cjmkit.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from cjmkit.analysis import Analysis
 
 
 @dataclass(frozen=True)
 class Run:
-    """Files checked, diagnostics found, and the source text for excerpts."""
+    """Files checked, diagnostics found, the source text for excerpts, and (for lint) the analysis."""
 
     files: int
     diagnostics: list[Diagnostic]
     sources: Mapping[str, str] = field(default_factory=dict)
+    analysis: Analysis | None = None

@@ -1,7 +1,12 @@
-"""Stable machine format: ``{"files": N, "errors": [...]}``."""
+"""Stable machine formats.
+
+validate: ``{"files": N, "errors": [...]}``;
+lint: ``{"files": N, "findings": [...], "stages": [...], "growth_points": [...], "channels": [...]}``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any, TextIO
 
@@ -9,8 +14,8 @@ from cjmkit.diagnostics import Diagnostic
 from cjmkit.reporters.base import Run
 
 
-def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
-    return {
+def diagnostic_record(diagnostic: Diagnostic, *, finding: bool = False) -> dict[str, Any]:
+    record: dict[str, Any] = {
         "file": diagnostic.file,
         "line": diagnostic.line,
         "column": diagnostic.column,
@@ -20,8 +25,21 @@ def diagnostic_record(diagnostic: Diagnostic) -> dict[str, Any]:
         "name": diagnostic.name,
         "severity": diagnostic.severity.value,
     }
+    if finding:
+        record["slug"] = diagnostic.name
+        record["journey"] = diagnostic.journey
+        record["stage"] = diagnostic.stage
+        record["subject"] = diagnostic.subject
+    return record
 
 
 def report_json(run: Run, out: TextIO) -> None:
-    document = {"files": run.files, "errors": [diagnostic_record(d) for d in run.diagnostics]}
+    document: dict[str, Any] = {"files": run.files}
+    if run.analysis is None:
+        document["errors"] = [diagnostic_record(d) for d in run.diagnostics]
+    else:
+        document["findings"] = [diagnostic_record(d, finding=True) for d in run.diagnostics]
+        document["stages"] = [dataclasses.asdict(s) for s in run.analysis.stages]
+        document["growth_points"] = [dataclasses.asdict(g) for g in run.analysis.growth_points]
+        document["channels"] = [dataclasses.asdict(c) for c in run.analysis.channels]
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

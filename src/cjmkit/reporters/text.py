@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import TextIO
 
 from rich.console import Console
@@ -33,7 +34,10 @@ def plural(count: int, word: str) -> str:
 
 
 def report_text(run: Run, out: TextIO) -> None:
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    console = Console(file=out, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    if run.analysis is not None:
+        report_lint_text(run, console)
+        return
     for diagnostic in run.diagnostics:
         write_diagnostic(console, diagnostic, run.sources.get(diagnostic.file, ""))
     errors = [d for d in run.diagnostics if d.severity is Severity.ERROR]
@@ -63,3 +67,48 @@ def write_diagnostic(console: Console, diagnostic: Diagnostic, source: str) -> N
         row = Text(f"{gutter:>{width}} | ", style="blue")
         row.append(text, style="bold red" if not gutter else "")
         console.print(row)
+
+
+def report_lint_text(run: Run, console: Console) -> None:
+    """Findings grouped by file, then where to act, then one summary line."""
+    analysis = run.analysis
+    assert analysis is not None
+    current = None
+    for diagnostic in run.diagnostics:
+        if diagnostic.file != current:
+            if current is not None:
+                console.print()
+            current = diagnostic.file
+            console.print(Text(diagnostic.file, style="bold underline"))
+        row = Text(f"  {diagnostic.line}:{diagnostic.column}".ljust(10))
+        row.append(f"{diagnostic.severity.value:<8}", style=_STYLE[diagnostic.severity])
+        row.append(f" {diagnostic.message}  ")
+        row.append(f"{diagnostic.name} ({diagnostic.code})", style="dim")
+        console.print(row)
+    if run.diagnostics:
+        console.print()
+    if analysis.stages:
+        console.print(Text("Weakest stages", style="bold"))
+        for rank, health in enumerate(analysis.stages[:5], 1):
+            signals = "; ".join(health.signals)
+            console.print(f"  {rank}. {health.journey} / {health.name}  score {health.score:.2f}: {signals}")
+        console.print()
+    if analysis.growth_points:
+        console.print(Text("Growth points (revenue at stake)", style="bold"))
+        shown = [
+            point
+            for _, points in itertools.groupby(analysis.growth_points, key=lambda p: p.currency)
+            for point in list(points)[:5]
+        ]
+        for rank, point in enumerate(shown, 1):
+            console.print(
+                f"  {rank}. {point.journey} / {point.name}  {point.revenue_at_stake:,.0f} {point.currency}"
+                f" ({point.lost:,} customers lost x {point.downstream_conversion:.1%} downstream)"
+            )
+        console.print()
+    counts = {severity: 0 for severity in Severity}
+    for diagnostic in run.diagnostics:
+        counts[diagnostic.severity] += 1
+    parts = [plural(counts[s], s.value) for s in Severity]
+    style = "bold red" if counts[Severity.ERROR] else "bold yellow" if run.diagnostics else "bold green"
+    console.print(Text(f"{', '.join(parts)} in {plural(run.files, 'file')}.", style=style))

@@ -1,0 +1,75 @@
+"""`cjm lint`: find gaps and weak stages, and rank where to act."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+from typing import Annotated
+
+import typer
+
+from cjmkit.cli.common import OutputFormat, examples, guarded
+from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Severity
+from cjmkit.errors import UsageError
+from cjmkit.reporters import REPORTERS, Run
+from cjmkit.workspace import default_paths, load_project
+
+EPILOG = examples(
+    "cjm lint                                  # the workspace around the current folder",
+    "cjm lint examples/ --fail-on warning      # exit 1 on any warning too",
+    "cjm lint maps/ --select CJM2 --ignore emotion-dip",
+    "cjm lint --format sarif > cjm.sarif       # for GitHub code scanning",
+)
+
+
+def split(values: list[str] | None) -> list[str]:
+    """Options may repeat and hold comma-separated lists."""
+    return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
+
+
+@guarded
+def lint(
+    paths: Annotated[
+        list[pathlib.Path] | None,
+        typer.Argument(
+            help="Map files or folders (default: the workspace around the current folder).",
+            exists=True,
+            show_default=False,
+            metavar="[PATHS]...",
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,  # type: ignore[attr-defined]
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select", help="Only these rules (slug, code or code prefix such as CJM2).", show_default=False
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rules (slug, code or code prefix).", show_default=False),
+    ] = None,
+    fail_on: Annotated[
+        Severity, typer.Option("--fail-on", help="Exit 1 when a finding has this severity or a worse one.")
+    ] = Severity.ERROR,
+) -> None:
+    """Find gaps and weak stages in journey maps and rank where to act."""
+    from cjmkit.analysis import analyse, selected_rules, selector_hint, unknown_selectors
+
+    chosen, skipped = split(select), split(ignore)
+    for selector in unknown_selectors(chosen + skipped):
+        raise UsageError(f"unknown rule {selector!r}{selector_hint(selector)}; see `cjm rules`")
+    targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
+    project = load_project(targets, whole_workspaces=True)
+    analysis = analyse(project, selected_rules(chosen, skipped))
+    run = Run(
+        files=sum(1 for d in project.documents if d.requested),
+        diagnostics=analysis.findings,
+        sources={d.display: d.text for d in project.documents},
+        analysis=analysis,
+    )
+    REPORTERS[output_format.value](run, sys.stdout)
+    failing = any(d.severity.rank >= fail_on.rank for d in analysis.findings)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -1,0 +1,49 @@
+"""Numbers read off a map: conversion, KPI gaps, stage emotion. Shared by rules and ranking."""
+
+from __future__ import annotations
+
+from cjmkit.models import KPI, Stage
+
+
+def conversion(stage: Stage) -> float | None:
+    """Share of the customers entering the stage who advance; None without funnel data."""
+    if stage.funnel is None or stage.funnel.entered == 0:
+        return None
+    return stage.funnel.advanced / stage.funnel.entered
+
+
+def kpi_misses_target(kpi: KPI) -> bool:
+    """Whether a measured KPI is on the wrong side of its target (respecting `direction`)."""
+    if kpi.actual is None:
+        return False
+    return kpi.actual < kpi.target if kpi.direction == "higher" else kpi.actual > kpi.target
+
+
+def kpi_gap(kpi: KPI) -> float:
+    """How far a KPI misses its target, relative to the target (0 when met; capped at 1)."""
+    if not kpi_misses_target(kpi) or kpi.actual is None:
+        return 0.0
+    if kpi.target == 0:
+        return 1.0
+    return min(1.0, abs(kpi.actual - kpi.target) / abs(kpi.target))
+
+
+def lowest_emotion(stage: Stage) -> int | None:
+    """The stage's emotion, or the worst touchpoint emotion if lower."""
+    values = [stage.emotion] + [tp.emotion for tp in stage.touchpoints]
+    known = [value for value in values if value is not None]
+    return min(known) if known else None
+
+
+def is_addressed(stage: Stage) -> bool:
+    """Whether the map says what to do about the stage: an opportunity, a barrier
+    recommendation or an objection response."""
+    return bool(
+        stage.opportunities
+        or any(b.recommendation for b in stage.barriers)
+        or any(o.response for o in stage.objections)
+    )
+
+
+def format_number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"

@@ -1,0 +1,336 @@
+"""Gaps: what the map leaves out (CJM1xx)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cjmkit.models.base import PHASE_ORDER
+from cjmkit.rules.registry import rule
+from cjmkit.rules.scope import Hit, Scope, quote
+
+POST_PURCHASE = frozenset({"onboarding", "usage", "retention", "advocacy"})
+
+
+@rule("CJM101", "stage-no-touchpoints", "warning", "A stage has no touchpoint.")
+def stage_no_touchpoints(scope: Scope) -> Iterator[Hit]:
+    """A stage lists no touchpoint.
+
+    Why: a stage where the customer meets no touchpoint is a stage where the
+    company is absent. Either the map misses how the customer gets information
+    here, or this is a gap to fill.
+
+    Example:
+
+        - id: compare
+          name: Comparing offers
+          touchpoints: []
+
+    Fix: add the touchpoints (ads, site pages, letters, calls) the customer meets at
+    this stage, each with its channel.
+    """
+    for document, journey, index, stage in scope.stages():
+        if not stage.touchpoints:
+            yield Hit(
+                document,
+                ("stages", index),
+                f"stage {quote(stage.name)} has no touchpoint",
+                journey.id,
+                stage.id,
+                stage.id,
+            )
+
+
+@rule("CJM102", "stage-no-kpi", "warning", "A stage has no KPI.")
+def stage_no_kpi(scope: Scope) -> Iterator[Hit]:
+    """A stage has no KPI.
+
+    Why: the method asks for a KPI at every stage, so that the map shows where
+    customers are lost and whether a change helped.
+
+    Example:
+
+        - id: landing
+          name: Landing page
+          kpis: []
+
+    Fix: add at least one KPI with a `target` (and its `actual` once measured),
+    e.g. the conversion of the landing page.
+    """
+    for document, journey, index, stage in scope.stages():
+        if not stage.kpis:
+            yield Hit(
+                document,
+                ("stages", index),
+                f"stage {quote(stage.name)} has no KPI",
+                journey.id,
+                stage.id,
+                stage.id,
+            )
+
+
+@rule("CJM103", "stage-no-goal", "warning", "A stage has no customer goal.")
+def stage_no_goal(scope: Scope) -> Iterator[Hit]:
+    """A stage has no `customer_goal`.
+
+    Why: a journey map is drawn from the customer's side. Without the customer's
+    goal a stage describes the company's process, not the customer's journey.
+
+    Example:
+
+        - id: delivery
+          name: Delivery
+
+    Fix: write what the customer wants at this stage, e.g.
+    `customer_goal: Get the door installed this week`.
+    """
+    for document, journey, index, stage in scope.stages():
+        if not stage.customer_goal:
+            yield Hit(
+                document,
+                ("stages", index),
+                f"stage {quote(stage.name)} has no customer goal",
+                journey.id,
+                stage.id,
+                stage.id,
+            )
+
+
+@rule("CJM104", "objection-unanswered", "error", "An objection has no response.")
+def objection_unanswered(scope: Scope) -> Iterator[Hit]:
+    """An objection has no `response`.
+
+    Why: an objection nobody answers is a customer the company loses. The method
+    is to find each objection and decide how to meet it.
+
+    Example:
+
+        objections:
+          - id: too-expensive
+            text: Doors are too expensive here
+
+    Fix: add the answer, e.g. `response: Installments at 0% and a free measurement`.
+    """
+    for document, journey, index, stage in scope.stages():
+        for number, objection in enumerate(stage.objections):
+            if not objection.response:
+                yield Hit(
+                    document,
+                    ("stages", index, "objections", number),
+                    f"objection {quote(objection.text)} at stage {quote(stage.name)} has no response",
+                    journey.id,
+                    stage.id,
+                    objection.id,
+                )
+
+
+@rule("CJM105", "barrier-no-recommendation", "error", "A barrier has no recommendation.")
+def barrier_no_recommendation(scope: Scope) -> Iterator[Hit]:
+    """A barrier has no `recommendation`.
+
+    Why: barriers stop the deal; a map that names a barrier without saying how to
+    remove it leaves the client with the problem and no plan.
+
+    Example:
+
+        barriers:
+          - id: size-unknown
+            text: Not sure the door fits the opening
+
+    Fix: add what to do, e.g. `recommendation: Offer a free measurement visit`.
+    """
+    for document, journey, index, stage in scope.stages():
+        for number, barrier in enumerate(stage.barriers):
+            if not barrier.recommendation:
+                yield Hit(
+                    document,
+                    ("stages", index, "barriers", number),
+                    f"barrier {quote(barrier.text)} at stage {quote(stage.name)} has no recommendation",
+                    journey.id,
+                    stage.id,
+                    barrier.id,
+                )
+
+
+@rule("CJM106", "segment-without-journey", "warning", "A segment has no journey map.")
+def segment_without_journey(scope: Scope) -> Iterator[Hit]:
+    """A workspace segment has no journey whose `segment` names it.
+
+    Why: the method draws one map per segment; segments differ in channels,
+    objections and motivations, and a shared map hides that. In B2B each
+    stakeholder is a segment with a map of its own.
+
+    Example: `cjm.yaml` defines `segments: [{id: installers, ...}]` but no journey
+    has `segment: installers`.
+
+    Fix: add a journey file for the segment, or remove the segment.
+    """
+    if scope.workspace_document is None or scope.workspace is None:
+        return
+    mapped = {journey.segment for _, journey in scope.journeys()}
+    for index, segment in enumerate(scope.workspace.segments):
+        if segment.id not in mapped:
+            yield Hit(
+                scope.workspace_document,
+                ("segments", index),
+                f"segment {quote(segment.name)} has no journey map",
+                subject=segment.id,
+            )
+
+
+@rule("CJM107", "persona-incomplete", "warning", "A persona lacks needs, pains or motivations.")
+def persona_incomplete(scope: Scope) -> Iterator[Hit]:
+    """A persona has no needs, no pains, or lacks rational or emotional motivations.
+
+    Why: the portrait of the segment is what the map is read against. Needs and
+    pains explain the objections; rational and emotional motivations decide which
+    arguments convert.
+
+    Example:
+
+        personas:
+          - id: anna
+            name: Anna, 38
+            needs: [A door that keeps the flat warm]
+
+    Fix: fill in `needs`, `pains` and `motivations: {rational: [...], emotional: [...]}`.
+    """
+    for document, path, persona in scope.personas():
+        missing = [name for name in ("needs", "pains") if not getattr(persona, name)]
+        motivations = persona.motivations
+        for kind in ("rational", "emotional"):
+            if motivations is None or not getattr(motivations, kind):
+                missing.append(f"{kind} motivations")
+        if missing:
+            yield Hit(
+                document,
+                path,
+                f"persona {quote(persona.name)} has no {', '.join(missing)}",
+                subject=persona.id,
+            )
+
+
+@rule("CJM108", "no-post-purchase", "warning", "The journey ends at the purchase.")
+def no_post_purchase(scope: Scope) -> Iterator[Hit]:
+    """A journey has a `purchase` stage and nothing after it (onboarding, usage,
+    retention or advocacy).
+
+    Why: the journey goes on to loyalty. Repeat purchases, reviews and referrals
+    happen after the sale, and a map that stops at the purchase cannot show them.
+
+    Example: the last stage is `phase: purchase`.
+
+    Fix: add the stages after the purchase: delivery or installation
+    (`onboarding`), use, repeat purchase (`retention`), reviews and referrals
+    (`advocacy`).
+    """
+    for document, journey in scope.journeys():
+        purchases = [i for i, stage in enumerate(journey.stages) if stage.phase == "purchase"]
+        if not purchases:
+            continue
+        last = purchases[-1]
+        if not any(stage.phase in POST_PURCHASE for stage in journey.stages[last + 1 :]):
+            stage = journey.stages[last]
+            yield Hit(
+                document,
+                ("stages", last),
+                f"the journey ends at purchase stage {quote(stage.name)}: no onboarding, usage, "
+                "retention or advocacy stage follows",
+                journey.id,
+                stage.id,
+                stage.id,
+            )
+
+
+@rule("CJM109", "unused-channel", "info", "A channel is used by no touchpoint.")
+def unused_channel(scope: Scope) -> Iterator[Hit]:
+    """A channel is defined but no touchpoint uses it.
+
+    Why: either the map misses the touchpoints of that channel, or the channel is
+    left over and misleads the reader about where customers are met.
+
+    Example: `channels: [{id: telegram, name: Telegram}]` and no touchpoint has
+    `channel: telegram`.
+
+    Fix: add the channel's touchpoints, or remove the channel.
+    """
+    used = {tp.channel for _, _, _, stage in scope.stages() for tp in stage.touchpoints}
+    for document, path, channel in scope.channels():
+        if channel.id not in used:
+            yield Hit(
+                document,
+                path,
+                f"channel {quote(channel.name)} is used by no touchpoint",
+                document.journey.id if document.journey else None,
+                subject=channel.id,
+            )
+
+
+@rule("CJM110", "stage-unevidenced", "warning", "A stage rests on assumptions, not data.")
+def stage_unevidenced(scope: Scope) -> Iterator[Hit]:
+    """A stage has no `evidence`, or its evidence level is `assumption`.
+
+    Why: a journey map is built on facts: analytics, surveys, interviews, staff
+    and reviews. A stage built on assumptions is a hypothesis to test before
+    money is spent on it.
+
+    Example:
+
+        evidence:
+          level: assumption
+
+    Fix: collect data (web analytics, a survey, interviews with customers or with
+    the staff who talk to them) and record it: `evidence: {level: data, sources: [analytics]}`.
+    """
+    for document, journey, index, stage in scope.stages():
+        if stage.evidence is None:
+            yield Hit(
+                document,
+                ("stages", index),
+                f"stage {quote(stage.name)} states no evidence",
+                journey.id,
+                stage.id,
+                stage.id,
+            )
+        elif stage.evidence.level == "assumption":
+            yield Hit(
+                document,
+                ("stages", index, "evidence", "level"),
+                f"stage {quote(stage.name)} rests on assumptions, not data",
+                journey.id,
+                stage.id,
+                stage.id,
+            )
+
+
+@rule("CJM111", "phase-order", "error", "Phases run backwards.")
+def phase_order(scope: Scope) -> Iterator[Hit]:
+    """A stage's phase comes before the phase of an earlier stage, e.g. `retention`
+    before `purchase`.
+
+    Why: phases follow the customer lifecycle (awareness, consideration, purchase,
+    onboarding, usage, retention, advocacy). A phase running backwards is usually
+    a mislabelled stage or stages in the wrong order, and it breaks the funnel
+    and the post-purchase analysis.
+
+    Example: a `retention` stage followed by a `purchase` stage.
+
+    Fix: put the stages in the customer's order, or correct the `phase`.
+    """
+    for document, journey in scope.journeys():
+        furthest: tuple[int, str] | None = None
+        for index, stage in enumerate(journey.stages):
+            if stage.phase is None:
+                continue
+            rank = PHASE_ORDER.index(stage.phase)
+            if furthest and rank < furthest[0]:
+                yield Hit(
+                    document,
+                    ("stages", index, "phase"),
+                    f"stage {quote(stage.name)} is in phase '{stage.phase}' after a "
+                    f"'{PHASE_ORDER[furthest[0]]}' stage ({quote(furthest[1])})",
+                    journey.id,
+                    stage.id,
+                    stage.id,
+                )
+            elif furthest is None or rank > furthest[0]:
+                furthest = (rank, stage.name)

@@ -1,0 +1,75 @@
+"""What a rule sees: one workspace (or a standalone journey) with all its journeys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from cjmkit.loading.document import Document
+from cjmkit.loading.yaml_source import Path
+from cjmkit.models import Channel, Journey, Persona, Stage, Thresholds, Workspace
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule's raw finding: where, what, and which element."""
+
+    document: Document
+    path: Path
+    message: str
+    journey: str | None = None
+    stage: str | None = None
+    subject: str | None = None
+
+
+@dataclass
+class Scope:
+    """A workspace and its valid journeys; or one standalone journey (``workspace`` None)."""
+
+    workspace_document: Document | None
+    journey_documents: list[Document] = field(default_factory=list)
+
+    @property
+    def workspace(self) -> Workspace | None:
+        return self.workspace_document.workspace if self.workspace_document else None
+
+    @property
+    def thresholds(self) -> Thresholds:
+        workspace = self.workspace
+        if workspace and workspace.analysis:
+            return workspace.analysis.thresholds
+        return Thresholds()
+
+    def journeys(self) -> Iterator[tuple[Document, Journey]]:
+        for document in self.journey_documents:
+            if document.journey is not None:
+                yield document, document.journey
+
+    def stages(self) -> Iterator[tuple[Document, Journey, int, Stage]]:
+        for document, journey in self.journeys():
+            for index, stage in enumerate(journey.stages):
+                yield document, journey, index, stage
+
+    def channels(self) -> Iterator[tuple[Document, Path, Channel]]:
+        """Every channel definition: the workspace's, then each journey's local ones."""
+        if self.workspace_document and self.workspace:
+            for index, channel in enumerate(self.workspace.channels):
+                yield self.workspace_document, ("channels", index), channel
+        for document, journey in self.journeys():
+            for index, channel in enumerate(journey.channels):
+                yield document, ("channels", index), channel
+
+    def personas(self) -> Iterator[tuple[Document, Path, Persona]]:
+        """Every persona: the workspace's, then those written inline in journeys."""
+        if self.workspace_document and self.workspace:
+            for index, persona in enumerate(self.workspace.personas):
+                yield self.workspace_document, ("personas", index), persona
+        for document, journey in self.journeys():
+            if isinstance(journey.persona, Persona):
+                yield document, ("persona",), journey.persona
+
+
+def quote(text: str) -> str:
+    """A human name inside a message, on one line."""
+    flat = " ".join(text.split())
+    return f"'{flat[:77]}...'" if len(flat) > 80 else f"'{flat}'"

@@ -1,0 +1,211 @@
+"""Weak stages: where the numbers or the emotions say customers are lost (CJM2xx)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from cjmkit.metrics import conversion, format_number, is_addressed, kpi_misses_target
+from cjmkit.rules.registry import rule
+from cjmkit.rules.scope import Hit, Scope, quote
+
+
+@rule("CJM201", "kpi-below-target", "warning", "A KPI misses its target.")
+def kpi_below_target(scope: Scope) -> Iterator[Hit]:
+    """A measured KPI is worse than its target: below it when `direction: higher`
+    (the default), above it when `direction: lower` (costs, times, bounce rates).
+
+    Why: the KPIs under target are the stages to work on first.
+
+    Example:
+
+        kpis:
+          - id: ctr
+            name: Search ad CTR
+            target: 0.05
+            actual: 0.032
+
+    Fix: act on the stage (see its objections, barriers and opportunities), or
+    revise a target that was never realistic.
+    """
+    for document, journey, index, stage in scope.stages():
+        for number, kpi in enumerate(stage.kpis):
+            if kpi_misses_target(kpi) and kpi.actual is not None:
+                side = "below" if kpi.direction == "higher" else "above"
+                yield Hit(
+                    document,
+                    ("stages", index, "kpis", number),
+                    f"KPI {quote(kpi.name)} at stage {quote(stage.name)} is {side} target: "
+                    f"{format_number(kpi.actual)} vs {format_number(kpi.target)}",
+                    journey.id,
+                    stage.id,
+                    kpi.id,
+                )
+
+
+@rule("CJM202", "kpi-unmeasured", "info", "A KPI has a target but no actual value.")
+def kpi_unmeasured(scope: Scope) -> Iterator[Hit]:
+    """A KPI has a `target` but no `actual`.
+
+    Why: a map built on data shows measured values; an unmeasured KPI is a blind
+    spot in the funnel.
+
+    Example:
+
+        kpis:
+          - id: nps
+            name: NPS after installation
+            target: 60
+
+    Fix: measure it and record `actual` (and its `source`).
+    """
+    for document, journey, index, stage in scope.stages():
+        for number, kpi in enumerate(stage.kpis):
+            if kpi.actual is None:
+                yield Hit(
+                    document,
+                    ("stages", index, "kpis", number),
+                    f"KPI {quote(kpi.name)} at stage {quote(stage.name)} is not measured",
+                    journey.id,
+                    stage.id,
+                    kpi.id,
+                )
+
+
+@rule("CJM203", "high-drop-off", "warning", "Few customers advance past a stage.")
+def high_drop_off(scope: Scope) -> Iterator[Hit]:
+    """The share of customers who advance past the stage (`funnel.advanced /
+    funnel.entered`) is under `thresholds.min_stage_conversion` (default 0.2).
+
+    Why: a stage that loses most of its customers is where the funnel leaks.
+
+    Example:
+
+        funnel:
+          entered: 10000
+          advanced: 450
+
+    Fix: find out why customers leave (objections, barriers, emotions) and act;
+    set the threshold for your market in `cjm.yaml` under
+    `analysis: {thresholds: {min_stage_conversion: 0.1}}`.
+    """
+    threshold = scope.thresholds.min_stage_conversion
+    for document, journey, index, stage in scope.stages():
+        rate = conversion(stage)
+        if rate is not None and rate < threshold:
+            yield Hit(
+                document,
+                ("stages", index, "funnel"),
+                f"only {rate:.1%} of customers advance past stage {quote(stage.name)} "
+                f"(threshold {threshold:.0%})",
+                journey.id,
+                stage.id,
+                stage.id,
+            )
+
+
+@rule("CJM204", "negative-emotion-unaddressed", "warning", "A negative emotion has no remedy.")
+def negative_emotion_unaddressed(scope: Scope) -> Iterator[Hit]:
+    """The stage or one of its touchpoints has an emotion of -1 or lower, and the
+    stage has no opportunity, no barrier recommendation and no objection response.
+
+    Why: negative emotions mark the moments customers give up; the map should
+    say what the company will do about them.
+
+    Example:
+
+        - id: waiting
+          name: Waiting for delivery
+          emotion: -2
+
+    Fix: add `opportunities`, or the objections and barriers behind the emotion
+    with their responses and recommendations.
+    """
+    for document, journey, index, stage in scope.stages():
+        if is_addressed(stage):
+            continue
+        if stage.emotion is not None and stage.emotion <= -1:
+            yield Hit(
+                document,
+                ("stages", index, "emotion"),
+                f"stage {quote(stage.name)} has emotion {stage.emotion} and nothing addresses it",
+                journey.id,
+                stage.id,
+                stage.id,
+            )
+        for number, touchpoint in enumerate(stage.touchpoints):
+            if touchpoint.emotion is not None and touchpoint.emotion <= -1:
+                yield Hit(
+                    document,
+                    ("stages", index, "touchpoints", number, "emotion"),
+                    f"touchpoint {quote(touchpoint.name)} has emotion {touchpoint.emotion} and "
+                    f"nothing at stage {quote(stage.name)} addresses it",
+                    journey.id,
+                    stage.id,
+                    touchpoint.id,
+                )
+
+
+@rule("CJM205", "emotion-dip", "info", "Emotion falls sharply from one stage to the next.")
+def emotion_dip(scope: Scope) -> Iterator[Hit]:
+    """The emotion falls by 2 or more from one stage to the next.
+
+    Why: a sharp fall is a broken promise: what the customer expected from the
+    previous stage did not happen.
+
+    Example: `emotion: 1` at the landing page, `emotion: -1` at the checkout.
+
+    Fix: look at what the customer expected (`expectations`) and what happened;
+    add the objections and barriers of the stage.
+    """
+    for document, journey in scope.journeys():
+        stages = list(enumerate(journey.stages))
+        for (_, before), (index, after) in itertools.pairwise(stages):
+            if before.emotion is None or after.emotion is None:
+                continue
+            if before.emotion - after.emotion >= 2:
+                yield Hit(
+                    document,
+                    ("stages", index, "emotion"),
+                    f"emotion falls from {before.emotion} at {quote(before.name)} to "
+                    f"{after.emotion} at {quote(after.name)}",
+                    journey.id,
+                    after.id,
+                    after.id,
+                )
+
+
+@rule("CJM206", "funnel-inconsistent", "warning", "A stage has more entries than the previous one advanced.")
+def funnel_inconsistent(scope: Scope) -> Iterator[Hit]:
+    """A stage's `funnel.entered` exceeds the previous stage's `funnel.advanced`.
+
+    Why: customers who enter a stage come from the previous one; more entries
+    than advances means the numbers come from different periods or sources, and
+    every conversion computed from them is doubtful.
+
+    Example: stage 1 `advanced: 1200`, stage 2 `entered: 1500`.
+
+    Fix: take the figures of one period from one source; if customers really join
+    midway (from another channel), model that channel's entry as its own stage.
+    """
+    for document, journey in scope.journeys():
+        previous = None
+        for index, stage in enumerate(journey.stages):
+            if stage.funnel is None:
+                previous = None
+                continue
+            if (
+                previous is not None
+                and previous[1].funnel
+                and stage.funnel.entered > previous[1].funnel.advanced
+            ):
+                yield Hit(
+                    document,
+                    ("stages", index, "funnel", "entered"),
+                    f"{stage.funnel.entered} customers enter stage {quote(stage.name)} but only "
+                    f"{previous[1].funnel.advanced} advanced from {quote(previous[1].name)}",
+                    journey.id,
+                    stage.id,
+                    stage.id,
+                )
+            previous = (index, stage)
