@@ -3,3 +3,4 @@
 source "$(dirname "$0")/bootstrap.sh"
 set -x
 .venv/bin/cjm validate examples
+.venv/bin/cjm lint examples

@@ -87,7 +87,16 @@ def codes_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-GENERATED = {"format": format_reference, "codes": codes_table}
+def rules_table() -> str:
+    from cjmkit.rules import RULES
+
+    lines = ["| code | slug | default severity | what it finds |", "|---|---|---|---|"]
+    for rule in sorted(RULES.values(), key=lambda r: r.code):
+        lines.append(f"| {rule.code} | `{rule.slug}` | {rule.severity.value} | {_cell(rule.summary)} |")
+    return "\n".join(lines) + "\n"
+
+
+GENERATED = {"format": format_reference, "codes": codes_table, "rules": rules_table}
 
 
 def replace_sections(readme: str) -> str:

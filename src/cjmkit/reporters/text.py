@@ -95,16 +95,13 @@ def report_lint_text(run: Run, console: Console) -> None:
         console.print()
     if analysis.growth_points:
         console.print(Text("Growth points (revenue at stake)", style="bold"))
-        shown = [
-            point
-            for _, points in itertools.groupby(analysis.growth_points, key=lambda p: p.currency)
-            for point in list(points)[:5]
-        ]
-        for rank, point in enumerate(shown, 1):
-            console.print(
-                f"  {rank}. {point.journey} / {point.name}  {point.revenue_at_stake:,.0f} {point.currency}"
-                f" ({point.lost:,} customers lost x {point.downstream_conversion:.1%} downstream)"
-            )
+        for _, points in itertools.groupby(analysis.growth_points, key=lambda p: p.currency):
+            for rank, point in enumerate(list(points)[:5], 1):
+                money = f"{point.revenue_at_stake:,.0f} {point.currency}"
+                console.print(
+                    f"  {rank}. {point.journey} / {point.name}  {money}"
+                    f" ({point.lost:,} customers lost x {point.downstream_conversion:.1%} downstream)"
+                )
         console.print()
     counts = {severity: 0 for severity in Severity}
     for diagnostic in run.diagnostics:
