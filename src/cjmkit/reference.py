@@ -15,7 +15,7 @@ from cjmkit.schema import build_schemas
 #: Order in which the format's objects are documented.
 SECTIONS = {
     "workspace.schema.json": ["Workspace", "Segment", "Persona", "Motivations", "Channel", "Analysis",
-                              "Thresholds"],
+                              "Thresholds", "RenderSettings"],
     "journey.schema.json": ["Journey", "Economics", "Stage", "Touchpoint", "Objection", "Barrier", "KPI",
                             "Funnel", "Evidence"],
 }  # fmt: skip

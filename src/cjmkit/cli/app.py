@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cjmkit import __version__
-from cjmkit.cli import lint, rules, schema, validate
+from cjmkit.cli import lint, render, rules, schema, validate
 from cjmkit.cli.common import State
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ def cli(
 app.command(name="validate", epilog=validate.EPILOG)(validate.validate)
 app.command(name="lint", epilog=lint.EPILOG)(lint.lint)
 app.command(name="rules", epilog=rules.EPILOG)(rules.rules)
+app.command(name="render", epilog=render.EPILOG)(render.render)
 app.command(name="schema", epilog=schema.EPILOG)(schema.schema)
 
 

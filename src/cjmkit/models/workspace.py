@@ -96,6 +96,17 @@ class Analysis(Model):
     """Thresholds used by the rules."""
 
 
+class RenderSettings(Model):
+    """How `cjm render` brands the client deliverable."""
+
+    brand_color: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] | None = None
+    """Brand colour of headings and bars, as `#rrggbb`."""
+    logo: Text | None = None
+    """Logo file (PNG, JPEG, GIF, WebP or SVG), relative to `cjm.yaml`; embedded in the HTML."""
+    company: Text | None = None
+    """Name shown in the header of the deliverable, e.g. the consultancy."""
+
+
 class Workspace(Model):
     """Workspace file `cjm.yaml`: segments, personas and channels shared by the journeys beside it."""
 
@@ -113,3 +124,5 @@ class Workspace(Model):
     """Channels shared by the journeys."""
     analysis: Analysis | None = None
     """Settings of the analysis rules."""
+    render: RenderSettings | None = None
+    """Branding of rendered documents."""

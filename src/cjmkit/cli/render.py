@@ -1,0 +1,126 @@
+"""`cjm render`: client deliverables (HTML, Markdown, PDF), diagrams and data exports."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import sys
+from typing import Annotated
+
+import typer
+
+from cjmkit.cli.common import examples, guarded
+from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
+from cjmkit.errors import UsageError
+from cjmkit.workspace import default_paths, load_project
+
+EPILOG = examples(
+    "cjm render                                  # HTML + Markdown of the workspace into build/cjm/",
+    "cjm render examples/front-doors --to html,pdf --out deliverables/",
+    "cjm render maps/ --to svg,csv --brand-color '#0b6e4f' --logo logo.svg",
+    "cjm render --templates my-templates/        # your own journey.html.j2 / journey.md.j2",
+)
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@guarded
+def render(
+    paths: Annotated[
+        list[pathlib.Path] | None,
+        typer.Argument(
+            help="Map files or folders (default: the workspace around the current folder).",
+            exists=True,
+            show_default=False,
+            metavar="[PATHS]...",
+        ),
+    ] = None,
+    to: Annotated[
+        str,
+        typer.Option("--to", "-t", help="Comma-separated formats: html, md, pdf, dot, svg, png, csv, json."),
+    ] = "html,md",
+    out: Annotated[pathlib.Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = (
+        pathlib.Path("build/cjm")
+    ),
+    templates: Annotated[
+        pathlib.Path | None,
+        typer.Option(
+            "--templates",
+            help="Folder of templates overriding the built-in ones (sandboxed).",
+            exists=True,
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    brand_color: Annotated[
+        str | None,
+        typer.Option(
+            "--brand-color", help="Brand colour `#rrggbb` (overrides cjm.yaml).", show_default=False
+        ),
+    ] = None,
+    logo: Annotated[
+        pathlib.Path | None,
+        typer.Option(
+            "--logo",
+            help="Logo image embedded in the HTML (overrides cjm.yaml).",
+            exists=True,
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale", help="Language of headings: en or ru (default: the map's).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Render journey maps to client deliverables, diagrams and data exports."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from cjmkit.analysis import analyse, selected_rules
+    from cjmkit.loading.document import Document
+    from cjmkit.renderers import FORMATS
+    from cjmkit.renderers.context import Brand
+    from cjmkit.renderers.pipeline import logo_data_uri, render_project
+
+    formats = list(dict.fromkeys(f.strip().lower() for f in to.split(",") if f.strip()))
+    if not formats or any(f not in FORMATS for f in formats):
+        wrong = next((f for f in formats if f not in FORMATS), "")
+        raise UsageError(f"unknown format {wrong!r} in --to; choose from {', '.join(FORMATS)}")
+    if brand_color is not None and not _COLOR.match(brand_color):
+        raise UsageError(f"--brand-color {brand_color!r}: write it as #rrggbb, e.g. #1f4e79")
+    if locale is not None and locale not in ("en", "ru"):
+        raise UsageError(f"--locale {locale!r}: choose en or ru")
+    logo_uri = logo_data_uri(logo) if logo else None
+
+    def brand_for(workspace: Document | None) -> Brand:
+        settings = workspace.workspace.render if workspace and workspace.workspace else None
+        color = brand_color or (settings.brand_color if settings else None) or Brand.color
+        uri = logo_uri
+        if uri is None and settings and settings.logo and workspace:
+            uri = logo_data_uri(workspace.path.parent / settings.logo)
+        return Brand(color=color, logo=uri, name=settings.company if settings else None)
+
+    targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
+    project = load_project(targets, whole_workspaces=True)
+    analysis = analyse(project, selected_rules([], []))
+    err = Console(stderr=True, highlight=False, markup=False)
+    journeys = [d for d in project.journeys if d.requested]
+    with Progress(console=err, transient=True, disable=len(journeys) < 2 or not err.is_terminal) as bar:
+        task = bar.add_task("Rendering", total=len(journeys))
+        result = render_project(
+            project, analysis, formats, out, brand_for, templates, locale,
+            progress=lambda _: bar.advance(task),
+        )  # fmt: skip
+    for path in result.written:
+        typer.echo(f"wrote {path}")
+    for file, why in result.failed:
+        err.print(f"cjm: cannot render {file}: {why}; run `cjm validate {file}`")
+        for diagnostic in next(d for d in project.documents if d.display == file).diagnostics[:10]:
+            where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
+            err.print(f"  {where}: {diagnostic.code} {diagnostic.message}")
+    if not result.written and not result.failed:
+        typer.echo("nothing to render", err=True)
+    sys.stdout.flush()
+    raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)

@@ -1,0 +1,114 @@
+"""The journey flow diagram: Graphviz DOT, and SVG/PNG through `dot`.
+
+Node ids are generated (``tp0``, ``tp1`` ...), never taken from the map, and
+every label is an HTML-like label whose text is entity-escaped, so quotes,
+braces, backslashes, angle brackets and newlines in a map cannot break the DOT.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+
+import graphviz
+
+from cjmkit.errors import CjmError
+from cjmkit.flow import journey_flow
+from cjmkit.renderers.context import EMOTION_COLORS, NO_EMOTION_COLOR, JourneyView
+
+INSTALL_HINT = (
+    "Graphviz's `dot` program is not installed, so {fmt} cannot be drawn "
+    "(`--to dot` works without it). Install Graphviz: `sudo apt-get install graphviz` "
+    "(Debian/Ubuntu), `brew install graphviz` (macOS), or see https://graphviz.org/download/"
+)
+
+
+class GraphvizMissing(CjmError):
+    pass
+
+
+def text(value: object) -> str:
+    """Map text inside an HTML-like label: escaped, one line per source line."""
+    lines = str(value).splitlines() or [""]
+    return "<br/>".join(html.escape(line, quote=True) for line in lines)
+
+
+def _label(*rows: str) -> str:
+    return "<" + "<br/>".join(rows) + ">"
+
+
+def build_graph(view: JourneyView) -> graphviz.Digraph:
+    journey = view.journey
+    graph = graphviz.Digraph(name="journey", comment=None)
+    graph.attr(
+        rankdir="LR",
+        compound="true",
+        newrank="true",
+        fontname="Helvetica",
+        labelloc="t",
+        label=_label(f"<b>{text(journey.title)}</b>"),
+    )
+    graph.attr("node", shape="box", style="rounded,filled", fontname="Helvetica", fontsize="11")
+    graph.attr("edge", color="#555555", arrowsize="0.7")
+    flow = journey_flow(journey)
+    ids = {node.touchpoint.id: f"tp{i}" for i, node in enumerate(flow.nodes)}
+    for stage in view.stages:
+        with graph.subgraph(name=f"cluster_{stage.index}") as cluster:
+            title = f"<b>{text(stage.name)}</b>"
+            if stage.phase_label:
+                title += f"<br/><i>{text(stage.phase_label)}</i>"
+            cluster.attr(label=_label(title), style="rounded", color="#999999", fontname="Helvetica")
+            if not stage.touchpoints:
+                cluster.node(f"empty{stage.index}", label=" ", shape="point", style="invis")
+            for touchpoint in stage.touchpoints:
+                rows = [
+                    f"<b>{text(touchpoint.name)}</b>",
+                    f"<font point-size='9'>{text(touchpoint.channel_name)}</font>",
+                ]
+                border = "#b2182b" if touchpoint.flagged else "#444444"
+                cluster.node(
+                    ids[touchpoint.id],
+                    label=_label(*rows),
+                    fillcolor=touchpoint.color,
+                    color=border,
+                    penwidth="2.5" if touchpoint.flagged else "1",
+                    peripheries="2" if touchpoint.flagged else "1",
+                )
+    for source, targets in flow.edges.items():
+        for target in targets:
+            graph.edge(ids[source], ids[target])
+    with graph.subgraph(name="cluster_legend") as legend:
+        labels = view.labels
+        legend.attr(label=_label(f"<b>{text(labels['legend'])}</b>"), style="rounded", color="#cccccc")
+        emotion = text(labels["emotion"])
+        rows = "".join(
+            f"<tr><td bgcolor='{color}' width='14'></td><td align='left'>{emotion} {value:+d}</td></tr>"
+            for value, color in sorted(EMOTION_COLORS.items())
+        )
+        rows += f"<tr><td bgcolor='{NO_EMOTION_COLOR}'></td><td align='left'>{emotion} ?</td></tr>"
+        rows += (
+            f"<tr><td border='2' color='#b2182b'></td><td align='left'>{text(labels['unresolved'])}</td></tr>"
+        )
+        for channel in view.channels:
+            rows += f"<tr><td></td><td align='left'>{text(labels['channel'])}: {text(channel.name)}</td></tr>"
+        legend.node(
+            "legend",
+            shape="plaintext",
+            style="",
+            fillcolor="white",
+            label=f"<<table border='0' cellspacing='2'>{rows}</table>>",
+        )
+    return graph
+
+
+def render_dot(view: JourneyView) -> str:
+    return build_graph(view).source
+
+
+def render_with_dot(view: JourneyView, fmt: str) -> bytes:
+    if shutil.which("dot") is None:
+        raise GraphvizMissing(INSTALL_HINT.format(fmt=fmt.upper()))
+    try:
+        return build_graph(view).pipe(format=fmt)
+    except graphviz.ExecutableNotFound as error:
+        raise GraphvizMissing(INSTALL_HINT.format(fmt=fmt.upper())) from error

@@ -1,0 +1,192 @@
+"""Headings, numbers and dates in the map's language (English and Russian)."""
+
+from __future__ import annotations
+
+import datetime
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "journey_map": "Customer journey map",
+        "persona": "Persona",
+        "segment": "Segment",
+        "goals": "Goals",
+        "needs": "Needs",
+        "pains": "Pains",
+        "jtbd": "Job to be done",
+        "motivations": "Motivations",
+        "rational": "Rational",
+        "emotional": "Emotional",
+        "stage": "Stage",
+        "phase": "Phase",
+        "customer_goal": "Customer goal",
+        "actions": "Actions",
+        "thoughts": "Thoughts",
+        "expectations": "Expectations",
+        "touchpoints": "Touchpoints",
+        "channel": "Channel",
+        "emotion": "Emotion",
+        "emotion_curve": "Emotion curve",
+        "objections": "Objections and responses",
+        "barriers": "Barriers and recommendations",
+        "response": "Response",
+        "recommendation": "Recommendation",
+        "no_response": "No response yet",
+        "no_recommendation": "No recommendation yet",
+        "kpis": "KPIs",
+        "target": "target",
+        "actual": "actual",
+        "not_measured": "not measured",
+        "funnel": "Funnel",
+        "entered": "entered",
+        "advanced": "advanced",
+        "drop_off": "drop-off",
+        "opportunities": "Opportunities",
+        "strategy": "Strategy",
+        "evidence": "Evidence",
+        "evidence_data": "data",
+        "evidence_partial": "partly data",
+        "evidence_assumption": "assumption",
+        "evidence_none": "not stated",
+        "findings": "Findings",
+        "no_findings": "No findings.",
+        "error": "Errors",
+        "warning": "Warnings",
+        "info": "Notes",
+        "weakest_stages": "Weakest stages",
+        "score": "score",
+        "growth_points": "Growth points",
+        "revenue_at_stake": "revenue at stake",
+        "customers_lost": "customers lost",
+        "downstream": "downstream conversion",
+        "channels": "Channels",
+        "updated": "Updated",
+        "owner": "Owner",
+        "maps": "Journey maps",
+        "legend": "Legend",
+        "unresolved": "unanswered objection or barrier",
+        "economics": "Average order value",
+    },
+    "ru": {
+        "journey_map": "Карта пути клиента",
+        "persona": "Персона",
+        "segment": "Сегмент",
+        "goals": "Цели",
+        "needs": "Потребности",
+        "pains": "Боли",
+        "jtbd": "Работа (JTBD)",
+        "motivations": "Мотивации",
+        "rational": "Рациональные",
+        "emotional": "Эмоциональные",
+        "stage": "Этап",
+        "phase": "Фаза",
+        "customer_goal": "Цель клиента",
+        "actions": "Действия",
+        "thoughts": "Мысли",
+        "expectations": "Ожидания",
+        "touchpoints": "Точки контакта",
+        "channel": "Канал",
+        "emotion": "Эмоция",
+        "emotion_curve": "Кривая эмоций",
+        "objections": "Возражения и ответы",
+        "barriers": "Барьеры и рекомендации",
+        "response": "Ответ",
+        "recommendation": "Рекомендация",
+        "no_response": "Ответа пока нет",
+        "no_recommendation": "Рекомендации пока нет",
+        "kpis": "KPI",
+        "target": "цель",
+        "actual": "факт",
+        "not_measured": "не измерено",
+        "funnel": "Воронка",
+        "entered": "вошли",
+        "advanced": "перешли дальше",
+        "drop_off": "отток",
+        "opportunities": "Возможности",
+        "strategy": "Стратегия",
+        "evidence": "Основание",
+        "evidence_data": "данные",
+        "evidence_partial": "частично данные",
+        "evidence_assumption": "предположение",
+        "evidence_none": "не указано",
+        "findings": "Замечания",
+        "no_findings": "Замечаний нет.",
+        "error": "Ошибки",
+        "warning": "Предупреждения",
+        "info": "Заметки",
+        "weakest_stages": "Самые слабые этапы",
+        "score": "балл",
+        "growth_points": "Точки роста",
+        "revenue_at_stake": "выручка под угрозой",
+        "customers_lost": "потеряно клиентов",
+        "downstream": "конверсия дальше по воронке",
+        "channels": "Каналы",
+        "updated": "Обновлено",
+        "owner": "Ответственный",
+        "maps": "Карты пути клиента",
+        "legend": "Легенда",
+        "unresolved": "возражение без ответа или барьер без рекомендации",
+        "economics": "Средний чек",
+    },
+}
+
+PHASES = {
+    "en": {
+        "awareness": "Awareness", "consideration": "Consideration", "purchase": "Purchase",
+        "onboarding": "Onboarding", "usage": "Usage", "retention": "Retention", "advocacy": "Advocacy",
+    },
+    "ru": {
+        "awareness": "Осведомлённость", "consideration": "Выбор", "purchase": "Покупка",
+        "onboarding": "Начало использования", "usage": "Использование", "retention": "Удержание",
+        "advocacy": "Рекомендации",
+    },
+}  # fmt: skip
+
+_MONTHS_RU = [
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+]  # fmt: skip
+_MONTHS_EN = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+class Locale:
+    """Formatting for one language; ``Locale("xx")`` falls back to English."""
+
+    def __init__(self, code: str | None) -> None:
+        self.code = code if code in LABELS else "en"
+        self.labels = LABELS[self.code]
+        self.phases = PHASES[self.code]
+
+    def number(self, value: float | None, digits: int = 2) -> str:
+        if value is None:
+            return ""
+        text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:,.0f}"
+        if text in ("-0", ""):
+            text = "0"
+        if self.code == "ru":
+            # Russian: non-breaking space between thousands, comma as decimal mark.
+            text = text.replace(",", "\u00a0").replace(".", ",")
+        return text
+
+    def percent(self, ratio: float | None, digits: int = 1) -> str:
+        if ratio is None:
+            return ""
+        return (
+            f"{self.number(ratio * 100, digits)}\u00a0%"
+            if self.code == "ru"
+            else f"{self.number(ratio * 100, digits)}%"
+        )
+
+    def date(self, value: datetime.date | None) -> str:
+        if value is None:
+            return ""
+        if self.code == "ru":
+            return f"{value.day} {_MONTHS_RU[value.month - 1]} {value.year}"
+        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+
+    def money(self, value: float | None, currency: str) -> str:
+        if value is None:
+            return ""
+        return f"{self.number(value, 0)}\u00a0{currency}"

@@ -1,0 +1,116 @@
+"""Render a project: one file per journey per format, plus a workspace index."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import pathlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from cjmkit.analysis import Analysis
+from cjmkit.errors import UsageError
+from cjmkit.loading.document import Document
+from cjmkit.output import write_atomic
+from cjmkit.renderers import FORMATS, NEEDS_DOT
+from cjmkit.renderers.context import Brand, JourneyView, journey_view
+from cjmkit.renderers.environment import make_environment
+from cjmkit.workspace import Project
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+              ".svg": "image/svg+xml", ".webp": "image/webp"}  # fmt: skip
+
+
+@dataclass
+class RenderResult:
+    written: list[pathlib.Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+
+
+def logo_data_uri(path: pathlib.Path) -> str:
+    """The logo embedded as a data: URI, so the HTML fetches nothing."""
+    kind = LOGO_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    if kind not in LOGO_TYPES.values():
+        raise UsageError(f"logo {path}: use a PNG, JPEG, GIF, WebP or SVG file")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read the logo {path}: {error.strerror or error}") from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise UsageError(f"logo {path} is larger than {MAX_LOGO_BYTES // 1024} KiB")
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def output_names(journeys: Sequence[Document]) -> dict[pathlib.Path, str]:
+    """Output file stem per journey: its id, made unique if two standalone maps share one."""
+    names: dict[pathlib.Path, str] = {}
+    taken: set[str] = set()
+    for document in journeys:
+        assert document.journey is not None
+        stem = document.journey.id
+        candidate, number = stem, 2
+        while candidate in taken:
+            candidate, number = f"{stem}-{number}", number + 1
+        taken.add(candidate)
+        names[document.path] = candidate
+    return names
+
+
+def render_project(
+    project: Project,
+    analysis: Analysis,
+    formats: Sequence[str],
+    out: pathlib.Path,
+    brand_for: Callable[[Document | None], Brand],
+    templates: pathlib.Path | None = None,
+    locale: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RenderResult:
+    """Render every requested, valid journey; invalid ones are listed in ``failed``."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    if any(f in NEEDS_DOT for f in formats):
+        import shutil
+
+        from cjmkit.renderers.dot import INSTALL_HINT, GraphvizMissing
+
+        if shutil.which("dot") is None:
+            raise GraphvizMissing(
+                INSTALL_HINT.format(fmt="/".join(f.upper() for f in formats if f in NEEDS_DOT))
+            )
+    if "pdf" in formats:
+        from cjmkit.renderers.pdf import MISSING, WeasyPrintMissing, available
+
+        if not available():
+            raise WeasyPrintMissing(MISSING)
+    environment = make_environment(templates)
+    result = RenderResult()
+    requested = [d for d in project.journeys if d.requested]
+    valid = [d for d in requested if d.journey is not None and not d.diagnostics]
+    for document in requested:
+        if document not in valid:
+            result.failed.append((document.display, f"{len(document.diagnostics)} validation error(s)"))
+    names = output_names(valid)
+    views: list[JourneyView] = []
+    for document in valid:
+        workspace = project.workspace_for(document)
+        view = journey_view(document, workspace, analysis, brand_for(workspace), locale)
+        view.output_name = names[document.path]
+        views.append(view)
+        for fmt in formats:
+            spec = FORMATS[fmt]
+            target = out / f"{view.output_name}.{spec.extension}"
+            write_atomic(target, spec.render(view, environment))
+            result.written.append(target)
+        if progress:
+            progress(document.display)
+    if "html" in formats and views and (project.workspaces or len(views) > 1):
+        index = environment.get_template("index.html.j2").render(
+            views=views, brand=views[0].brand, labels=views[0].labels
+        )
+        target = out / "index.html"
+        write_atomic(target, index)
+        result.written.append(target)
+    return result
