@@ -143,8 +143,8 @@ def check_context(case: pathlib.Path, finding: dict[str, Any]) -> None:
         assert finding["stage"] == data["stages"][parts[1]]["id"], finding
     else:
         assert finding["stage"] is None, finding
-        # A finding in a journey file may name its journey; one in the workspace file names none.
-        assert finding["journey"] in ((None, data["id"]) if is_journey else (None,)), finding
+        # A finding in a journey file names its journey; one in the workspace file names none.
+        assert finding["journey"] == (data["id"] if is_journey else None), finding
 
 
 CASE_PARAMS = [

@@ -45,7 +45,8 @@ def touchpoint_unreachable(scope: Scope) -> Iterator[Hit]:
 @rule("CJM302", "flow-dead-end", "warning", "The flow stops or loops before the last stage.")
 def flow_dead_end(scope: Scope) -> Iterator[Hit]:
     """In a journey whose touchpoints use `next`, the customer path stops (`next: []`)
-    or runs in a closed loop before reaching the touchpoints of the last stage.
+    or runs in a closed loop before reaching the touchpoints of the last stage (the
+    last stage that has touchpoints).
 
     Why: a dead end in the flow is a customer with nowhere to go: no next letter,
     no offer, no way to buy.

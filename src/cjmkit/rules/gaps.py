@@ -205,6 +205,7 @@ def persona_incomplete(scope: Scope) -> Iterator[Hit]:
                 document,
                 path,
                 f"persona {quote(persona.name)} has no {', '.join(missing)}",
+                document.journey.id if document.journey else None,
                 subject=persona.id,
             )
 
@@ -326,8 +327,8 @@ def phase_order(scope: Scope) -> Iterator[Hit]:
                 yield Hit(
                     document,
                     ("stages", index, "phase"),
-                    f"stage {quote(stage.name)} is in phase '{stage.phase}' after a "
-                    f"'{PHASE_ORDER[furthest[0]]}' stage ({quote(furthest[1])})",
+                    f"stage {quote(stage.name)} is in phase '{stage.phase}' but comes after stage "
+                    f"{quote(furthest[1])} in phase '{PHASE_ORDER[furthest[0]]}'",
                     journey.id,
                     stage.id,
                     stage.id,

@@ -148,7 +148,8 @@ def negative_emotion_unaddressed(scope: Scope) -> Iterator[Hit]:
 
 @rule("CJM205", "emotion-dip", "info", "Emotion falls sharply from one stage to the next.")
 def emotion_dip(scope: Scope) -> Iterator[Hit]:
-    """The emotion falls by 2 or more from one stage to the next.
+    """The emotion falls by 2 or more from one stage to the next (stages without an
+    emotion are skipped: the fall is measured from the last stage that has one).
 
     Why: a sharp fall is a broken promise: what the customer expected from the
     previous stage did not happen.
@@ -159,10 +160,9 @@ def emotion_dip(scope: Scope) -> Iterator[Hit]:
     add the objections and barriers of the stage.
     """
     for document, journey in scope.journeys():
-        stages = list(enumerate(journey.stages))
-        for (_, before), (index, after) in itertools.pairwise(stages):
-            if before.emotion is None or after.emotion is None:
-                continue
+        felt = [(index, stage) for index, stage in enumerate(journey.stages) if stage.emotion is not None]
+        for (_, before), (index, after) in itertools.pairwise(felt):
+            assert before.emotion is not None and after.emotion is not None
             if before.emotion - after.emotion >= 2:
                 yield Hit(
                     document,
