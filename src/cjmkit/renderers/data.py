@@ -8,6 +8,7 @@ import io
 import json
 from typing import Any
 
+from cjmkit.models import Touchpoint
 from cjmkit.renderers.context import JourneyView
 from cjmkit.reporters.json import diagnostic_record
 
@@ -47,7 +48,7 @@ def render_csv(view: JourneyView) -> str:
             kpis,
             stage.evidence.level if stage.evidence else "",
         ]
-        touchpoints = stage.touchpoints or [None]
+        touchpoints: list[Touchpoint | None] = list(stage.touchpoints) or [None]
         for touchpoint in touchpoints:
             middle = (
                 ["", "", "", ""]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import shutil
 
-import graphviz
+import graphviz  # type: ignore[import-untyped]
 
 from cjmkit.errors import CjmError
 from cjmkit.flow import journey_flow
@@ -30,7 +30,8 @@ class GraphvizMissing(CjmError):
 def text(value: object) -> str:
     """Map text inside an HTML-like label: escaped, one line per source line."""
     lines = str(value).splitlines() or [""]
-    return "<br/>".join(html.escape(line, quote=True) for line in lines)
+    # dot expands \N, \G, \L ... even in HTML-like labels; a doubled backslash shows one.
+    return "<br/>".join(html.escape(line, quote=True).replace("\\", "\\\\") for line in lines)
 
 
 def _label(*rows: str) -> str:
@@ -81,34 +82,38 @@ def build_graph(view: JourneyView) -> graphviz.Digraph:
         labels = view.labels
         legend.attr(label=_label(f"<b>{text(labels['legend'])}</b>"), style="rounded", color="#cccccc")
         emotion = text(labels["emotion"])
-        rows = "".join(
+        legend_rows = "".join(
             f"<tr><td bgcolor='{color}' width='14'></td><td align='left'>{emotion} {value:+d}</td></tr>"
             for value, color in sorted(EMOTION_COLORS.items())
         )
-        rows += f"<tr><td bgcolor='{NO_EMOTION_COLOR}'></td><td align='left'>{emotion} ?</td></tr>"
-        rows += (
+        legend_rows += f"<tr><td bgcolor='{NO_EMOTION_COLOR}'></td><td align='left'>{emotion} ?</td></tr>"
+        legend_rows += (
             f"<tr><td border='2' color='#b2182b'></td><td align='left'>{text(labels['unresolved'])}</td></tr>"
         )
         for channel in view.channels:
-            rows += f"<tr><td></td><td align='left'>{text(labels['channel'])}: {text(channel.name)}</td></tr>"
+            legend_rows += (
+                f"<tr><td></td><td align='left'>{text(labels['channel'])}: {text(channel.name)}</td></tr>"
+            )
         legend.node(
             "legend",
             shape="plaintext",
             style="",
             fillcolor="white",
-            label=f"<<table border='0' cellspacing='2'>{rows}</table>>",
+            label=f"<<table border='0' cellspacing='2'>{legend_rows}</table>>",
         )
     return graph
 
 
 def render_dot(view: JourneyView) -> str:
-    return build_graph(view).source
+    source: str = build_graph(view).source
+    return source
 
 
 def render_with_dot(view: JourneyView, fmt: str) -> bytes:
     if shutil.which("dot") is None:
         raise GraphvizMissing(INSTALL_HINT.format(fmt=fmt.upper()))
     try:
-        return build_graph(view).pipe(format=fmt)
+        drawing: bytes = build_graph(view).pipe(format=fmt)
+        return drawing
     except graphviz.ExecutableNotFound as error:
         raise GraphvizMissing(INSTALL_HINT.format(fmt=fmt.upper())) from error

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+#: Runs of whitespace except the non-breaking spaces that keep numbers and units together.
+_BREAKS = re.compile(r"[^\S\u00a0\u202f]+")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
@@ -16,12 +18,12 @@ def md(text: object) -> str:
     """
     if text is None:
         return ""
-    flat = " ".join(str(text).split())
+    flat = _BREAKS.sub(" ", str(text)).strip()
     flat = html.escape(flat, quote=False)
     return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
-_MERMAID_DROP = re.compile(r"[:;#`%{}\[\]<>\"\\]")
+_MERMAID_DROP = re.compile(r"[:;#`%{}\[\]<>\"\\|]")
 
 
 def mermaid(text: object) -> str:

@@ -22,7 +22,7 @@ def available() -> bool:
 
 def html_to_pdf(document: str) -> bytes:
     try:
-        import weasyprint
+        import weasyprint  # type: ignore[import-untyped]
     except ImportError as error:
         raise WeasyPrintMissing(MISSING) from error
     pdf: bytes = weasyprint.HTML(string=document).write_pdf()

@@ -7,9 +7,12 @@ import mimetypes
 import pathlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import jinja2
 
 from cjmkit.analysis import Analysis
-from cjmkit.errors import UsageError
+from cjmkit.errors import CjmError, UsageError
 from cjmkit.loading.document import Document
 from cjmkit.output import write_atomic
 from cjmkit.renderers import FORMATS, NEEDS_DOT
@@ -17,6 +20,7 @@ from cjmkit.renderers.context import Brand, JourneyView, journey_view
 from cjmkit.renderers.environment import make_environment
 from cjmkit.workspace import Project
 
+T = TypeVar("T")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
               ".svg": "image/svg+xml", ".webp": "image/webp"}  # fmt: skip
@@ -40,6 +44,16 @@ def logo_data_uri(path: pathlib.Path) -> str:
     if len(data) > MAX_LOGO_BYTES:
         raise UsageError(f"logo {path} is larger than {MAX_LOGO_BYTES // 1024} KiB")
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def safely(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Template mistakes (often in a user's --templates folder) become one clear error."""
+    try:
+        return call(*args, **kwargs)
+    except jinja2.TemplateSyntaxError as error:
+        raise CjmError(f"template {error.filename or error.name}:{error.lineno}: {error.message}") from None
+    except jinja2.TemplateError as error:
+        raise CjmError(f"template error: {type(error).__name__}: {error}") from None
 
 
 def output_names(journeys: Sequence[Document]) -> dict[pathlib.Path, str]:
@@ -102,14 +116,13 @@ def render_project(
         for fmt in formats:
             spec = FORMATS[fmt]
             target = out / f"{view.output_name}.{spec.extension}"
-            write_atomic(target, spec.render(view, environment))
+            write_atomic(target, safely(spec.render, view, environment))
             result.written.append(target)
         if progress:
             progress(document.display)
     if "html" in formats and views and (project.workspaces or len(views) > 1):
-        index = environment.get_template("index.html.j2").render(
-            views=views, brand=views[0].brand, labels=views[0].labels
-        )
+        template = safely(environment.get_template, "index.html.j2")
+        index = safely(template.render, views=views, brand=views[0].brand, labels=views[0].labels)
         target = out / "index.html"
         write_atomic(target, index)
         result.written.append(target)

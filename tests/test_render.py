@@ -1,0 +1,284 @@
+"""`cjm render`: Markdown, DOT, CSV and JSON outputs, determinism, safety and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import EXAMPLES, FIXTURES, ROOT, run_cjm
+
+GOLDEN = pathlib.Path(__file__).parent / "golden" / "render"
+HOSTILE = FIXTURES / "hostile" / "journey.yaml"
+EMAIL_SHOP = EXAMPLES / "email-shop" / "journey.yaml"
+DANGEROUS_HTML = re.compile(r"<\s*(script|img|a|b|style|iframe)\b", re.IGNORECASE)
+
+
+def render(*args: str) -> tuple[int, str, str]:
+    result = run_cjm("render", *args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["md", "dot", "csv"])
+def test_golden_outputs_of_an_example(tmp_path: pathlib.Path, fmt: str, update_golden: bool) -> None:
+    """Regenerate with `./scripts/test.sh --update-golden` after an intended change."""
+    code, _, _ = render(str(EMAIL_SHOP), "--to", fmt, "--out", str(tmp_path))
+    assert code == 0
+    produced = (tmp_path / f"email-shop-lifecycle.{fmt}").read_text(encoding="utf-8")
+    golden = GOLDEN / f"email-shop-lifecycle.{fmt}"
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(produced, encoding="utf-8")
+    assert produced == golden.read_text(encoding="utf-8")
+
+
+def test_output_is_byte_identical_across_runs(tmp_path: pathlib.Path) -> None:
+    formats = "html,md,dot,svg,png,csv,json,pdf"
+    for run in ("a", "b"):
+        assert render(str(EXAMPLES), "--to", formats, "--out", str(tmp_path / run))[0] == 0
+    first = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert first == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert len(first) == 6 * 8 + 1  # six journeys in eight formats, plus the workspace index
+    for name in first:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_defaults_html_and_md_into_build_cjm(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copytree(EXAMPLES / "b2b-crm", tmp_path / "b2b-crm")
+    monkeypatch.chdir(tmp_path / "b2b-crm")
+    code, stdout, _ = render()
+    assert code == 0
+    written = sorted(p.name for p in (tmp_path / "b2b-crm" / "build" / "cjm").iterdir())
+    assert written == sorted(
+        [f"b2b-{name}.{ext}" for name in ("champion", "economic-buyer", "end-users", "it-security")
+         for ext in ("html", "md")] + ["index.html"]
+    )  # fmt: skip
+    assert "wrote build/cjm/index.html" in stdout
+    index = (tmp_path / "b2b-crm" / "build" / "cjm" / "index.html").read_text(encoding="utf-8")
+    for name in ("champion", "economic-buyer", "end-users", "it-security"):
+        assert f'href="b2b-{name}.html"' in index
+
+
+def test_a_standalone_journey_gets_no_index(tmp_path: pathlib.Path) -> None:
+    assert render(str(EMAIL_SHOP), "--out", str(tmp_path))[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "email-shop-lifecycle.html",
+        "email-shop-lifecycle.md",
+    ]
+
+
+def test_invalid_map_is_reported_and_the_others_still_render(tmp_path: pathlib.Path) -> None:
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    shutil.copy(EMAIL_SHOP, maps / "good.yaml")
+    (maps / "bad.yaml").write_text("cjm: 1\nid: bad\ntitle: Bad\nstages: []\n", encoding="utf-8")
+    code, _, stderr = render(str(maps), "--to", "md", "--out", str(tmp_path / "out"))
+    assert code == 1
+    assert "cannot render" in stderr and "bad.yaml" in stderr and "V105" in stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["email-shop-lifecycle.md"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--to", "html,docx"],
+        ["--to", ""],
+        ["--brand-color", "red"],
+        ["--brand-color", "#12345g"],
+        ["--locale", "de"],
+        ["--templates", "/nonexistent-folder"],
+        ["--logo", "/nonexistent.png"],
+    ],
+)
+def test_usage_errors_exit_2_and_write_nothing(tmp_path: pathlib.Path, args: list[str]) -> None:
+    code, _, stderr = render(str(EMAIL_SHOP), *args, "--out", str(tmp_path / "out"))
+    assert code == 2, stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_graphviz_svg_fails_clearly_but_dot_works(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "dot" else real_which(name))
+    code, _, stderr = render(str(EMAIL_SHOP), "--to", "svg", "--out", str(tmp_path / "svg"))
+    assert code == 2
+    assert "apt-get install graphviz" in stderr and "--to dot" in stderr
+    assert not (tmp_path / "svg").exists()
+    assert render(str(EMAIL_SHOP), "--to", "dot", "--out", str(tmp_path / "dot"))[0] == 0
+    assert (tmp_path / "dot" / "email-shop-lifecycle.dot").read_text(encoding="utf-8").startswith("digraph")
+
+
+def test_without_weasyprint_pdf_fails_clearly(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cjmkit.renderers.pdf as pdf
+
+    monkeypatch.setattr(pdf, "available", lambda: False)
+    code, _, stderr = render(str(EMAIL_SHOP), "--to", "pdf", "--out", str(tmp_path))
+    assert code == 2
+    assert "pip install 'cjmkit[pdf]'" in stderr
+
+
+def test_pdf_is_a_landscape_document(tmp_path: pathlib.Path) -> None:
+    assert render(str(EMAIL_SHOP), "--to", "pdf", "--out", str(tmp_path))[0] == 0
+    data = (tmp_path / "email-shop-lifecycle.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    width, height = map(float, re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)", data).groups())  # type: ignore[union-attr]
+    assert width > height  # landscape
+
+
+def test_every_dot_output_parses_with_dot(tmp_path: pathlib.Path) -> None:
+    assert render(str(EXAMPLES), str(HOSTILE), "--to", "dot", "--out", str(tmp_path))[0] == 0
+    outputs = sorted(tmp_path.glob("*.dot"))
+    assert len(outputs) == 7
+    for path in outputs:
+        process = subprocess.run(["dot", "-Tsvg", str(path)], capture_output=True, text=True)
+        assert process.returncode == 0 and not process.stderr, (path.name, process.stderr)
+
+
+def test_hostile_text_is_inert_in_dot(tmp_path: pathlib.Path) -> None:
+    render(str(HOSTILE), "--to", "dot,svg", "--out", str(tmp_path))
+    source = (tmp_path / "hostile.dot").read_text(encoding="utf-8")
+    assert "<script" not in source and "&lt;script&gt;" in source
+    node_ids = re.findall(r"^\s*(\S+) \[label=", source, re.MULTILINE)
+    assert node_ids == ["tp0", "tp1", "legend"]  # ids are generated, never map text
+    svg = (tmp_path / "hostile.svg").read_text(encoding="utf-8")
+    assert "<script" not in svg
+    assert "Touch &quot;one&quot; }{ \\l \\N &lt;br/&gt;" in svg  # shown literally
+
+
+def test_hostile_text_is_inert_in_markdown(tmp_path: pathlib.Path) -> None:
+    render(str(HOSTILE), "--to", "md", "--out", str(tmp_path))
+    report = (tmp_path / "hostile.md").read_text(encoding="utf-8")
+    assert not DANGEROUS_HTML.search(report)
+    assert "](javascript" not in report  # no live link
+    assert "{{ 7\\*7 }}".replace("{", "\\{").replace("}", "\\}") in report  # template text kept, escaped
+    # tables keep their shape: every row of the stage table has the header's cell count
+    table = [line for line in report.splitlines() if line.startswith("| **") or line.startswith("| Stage")]
+    cells = {len(re.findall(r"(?<!\\)\|", line)) for line in table}
+    assert cells == {9}
+    # the Mermaid block is one block: it opens once and closes once, with no stray syntax inside
+    block = report.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert report.count("```") == 2
+    for line in block.splitlines()[2:]:
+        if line.strip().startswith("section"):
+            assert ":" not in line
+        else:
+            assert re.fullmatch(r"\s+[^:;#]+: [1-5]: [^:;#]+|\s+[^:;#]+: [1-5]", line), line
+
+
+def test_hostile_text_is_inert_in_csv_and_json(tmp_path: pathlib.Path) -> None:
+    render(str(HOSTILE), "--to", "csv,json", "--out", str(tmp_path))
+    rows = list(csv.reader(io.StringIO((tmp_path / "hostile.csv").read_text(encoding="utf-8"))))
+    assert all(len(row) == len(rows[0]) for row in rows)
+    for row in rows[1:]:
+        for cell in row:
+            assert cell[:1] not in ("=", "+", "-", "@") or re.fullmatch(r"-?\d+(\.\d+)?", cell), cell
+    exported = json.loads((tmp_path / "hostile.json").read_text(encoding="utf-8"))
+    assert exported["journey"]["title"].startswith("<script>")  # data stays data
+    assert exported["analysis"]["findings"]
+
+
+def test_markdown_mermaid_scores_are_emotion_plus_3(tmp_path: pathlib.Path) -> None:
+    render(str(EMAIL_SHOP), "--to", "md", "--out", str(tmp_path))
+    block = (tmp_path / "email-shop-lifecycle.md").read_text(encoding="utf-8").split("```mermaid\n")[1]
+    assert "      Cart and checkout: 2: Online store (web and mobile web)" in block  # emotion -1
+    assert "      Second order on the website: 5: " in block  # emotion +2
+
+
+def test_russian_map_gets_russian_headings_dates_and_numbers(tmp_path: pathlib.Path) -> None:
+    render(str(EXAMPLES / "front-doors"), "--to", "md", "--out", str(tmp_path))
+    report = (tmp_path / "doors-homeowners.md").read_text(encoding="utf-8")
+    assert "| Этап | Цель клиента | Точки контакта |" in report
+    assert re.search(r"\*\*Обновлено:\*\* \d+ [а-я]+ 2026", report)
+    assert "48\u00a0000\u00a0RUB" in report  # thousands with a non-breaking space
+    render(str(EXAMPLES / "front-doors"), "--to", "md", "--locale", "en", "--out", str(tmp_path / "en"))
+    assert "| Stage | Customer goal | Touchpoints |" in (tmp_path / "en" / "doors-homeowners.md").read_text()
+
+
+def test_user_templates_override_and_are_sandboxed(tmp_path: pathlib.Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "journey.md.j2").write_text("Custom: {{ view.journey.title | md }}\n", encoding="utf-8")
+    assert (
+        render(str(EMAIL_SHOP), "--to", "md", "--templates", str(templates), "--out", str(tmp_path / "a"))[0]
+        == 0
+    )
+    assert (
+        (tmp_path / "a" / "email-shop-lifecycle.md").read_text().startswith("Custom: Online homeware store")
+    )
+    (templates / "journey.md.j2").write_text("{{ view.__class__.__init__.__globals__ }}\n", encoding="utf-8")
+    code, _, stderr = render(
+        str(EMAIL_SHOP), "--to", "md", "--templates", str(templates), "--out", str(tmp_path / "b")
+    )
+    assert code == 2
+    assert "template error: SecurityError" in stderr
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "b" / "email-shop-lifecycle.md").exists()
+    (templates / "journey.md.j2").write_text("{% if %}\n", encoding="utf-8")
+    code, _, stderr = render(
+        str(EMAIL_SHOP), "--to", "md", "--templates", str(templates), "--out", str(tmp_path / "c")
+    )
+    assert code == 2 and "journey.md.j2:1" in stderr
+
+
+def test_brand_colour_and_logo_from_flags_and_workspace(tmp_path: pathlib.Path) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', encoding="utf-8")
+    code, _, _ = render(str(EMAIL_SHOP), "--to", "html", "--brand-color", "#0b6e4f", "--logo", str(logo),
+                        "--out", str(tmp_path / "a"))  # fmt: skip
+    assert code == 0
+    page = (tmp_path / "a" / "email-shop-lifecycle.html").read_text(encoding="utf-8")
+    assert "#0b6e4f" in page
+    assert 'src="data:image/svg+xml;base64,' in page
+    workspace = tmp_path / "ws"
+    shutil.copytree(EXAMPLES / "front-doors", workspace)
+    shutil.copy(logo, workspace / "brand.svg")
+    with (workspace / "cjm.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("render:\n  brand_color: '#aa3300'\n  logo: brand.svg\n  company: Door Consulting\n")
+    assert render(str(workspace), "--to", "html", "--out", str(tmp_path / "b"))[0] == 0
+    page = (tmp_path / "b" / "doors-homeowners.html").read_text(encoding="utf-8")
+    assert "#aa3300" in page and "data:image/svg+xml;base64," in page and "Door Consulting" in page
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path: pathlib.Path) -> None:
+    from cjmkit.output import write_atomic
+
+    target = tmp_path / "out" / "file.md"
+    write_atomic(target, "one")
+    write_atomic(target, "two")
+    assert target.read_text() == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["file.md"]
+
+    class Boom(Exception):
+        pass
+
+    class Exploding(str):
+        def encode(self, *args: object, **kwargs: object) -> bytes:
+            raise Boom
+
+    with pytest.raises(Boom):
+        write_atomic(target, Exploding("three"))
+    assert target.read_text() == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["file.md"]
+
+
+def test_render_help_lists_formats() -> None:
+    result = run_cjm("render", "--help")
+    assert result.exit_code == 0
+    for fmt in ("html", "md", "pdf", "dot", "svg", "png", "csv", "json"):
+        assert fmt in result.stdout
+
+
+def test_readme_shows_the_html_screenshots() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("front-doors", "email-shop", "b2b-champion"):
+        assert f"docs/{name}.png" in readme
+        assert (ROOT / "docs" / f"{name}.png").stat().st_size > 10_000
