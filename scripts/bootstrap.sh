@@ -49,3 +49,10 @@ if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e "$ta
     die "installing cjmkit into .venv failed (pip's messages above; PyPI must be reachable)"
 fi
 rm -f "$log"
+
+# require_tool COMMAND DEBIAN_PACKAGE: install the package with apt-get if the command is missing.
+require_tool() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    apt_install "$2" && command -v "$1" >/dev/null 2>&1 && return 0
+    die "'$1' is needed and could not be installed. On Debian: sudo apt-get install $2"
+}

@@ -17,3 +17,5 @@ def test_readme_demo_command_in_a_fresh_clone(tmp_path: pathlib.Path) -> None:
     assert process.returncode == 0, process.stdout + process.stderr
     assert "files valid." in process.stdout
     assert (clone / ".venv" / "bin" / "cjm").exists()
+    assert (clone / "build" / "cjm" / "index.html").is_file()
+    assert (clone / "build" / "cjm" / "doors-homeowners.md").is_file()

@@ -121,7 +121,7 @@ def scopes(project: Project) -> list[Scope]:
 
 def suppressed(document: Document, line: int, rule: Rule) -> bool:
     """`# cjm: ignore[slug, ...]` on the finding's line, or alone on the line above it."""
-    lines = document.text.splitlines()
+    lines = document.lines
     candidates = [lines[line - 1]] if 0 < line <= len(lines) else []
     if 1 < line <= len(lines) + 1 and lines[line - 2].lstrip().startswith("#"):
         candidates.append(lines[line - 2])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import pathlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -42,6 +43,10 @@ class Document:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: False for files loaded only as context (a workspace's other journeys during lint).
     requested: bool = True
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
 
     @property
     def journey(self) -> Journey | None:
