@@ -48,14 +48,23 @@ def _walk(folder: pathlib.Path) -> Iterable[pathlib.Path]:
                 yield candidate
 
 
-def discover(paths: Sequence[pathlib.Path]) -> list[pathlib.Path]:
-    """Expand folders into the map files they hold; keep files as given."""
+class NothingToCheck(UsageError):
+    """No cjmkit file among the paths."""
+
+
+def discover(paths: Sequence[pathlib.Path], *, only_maps: bool = False) -> list[pathlib.Path]:
+    """Expand folders into the map files they hold; keep files as given.
+
+    With ``only_maps``, files given by name that are not cjmkit files are skipped as
+    in folders (pre-commit hands over every staged YAML file).
+    """
     found: list[pathlib.Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(_walk(path))
         elif path.exists():
-            found.append(path)
+            if not only_maps or is_map_file(path):
+                found.append(path)
         else:
             raise UsageError(f"no such file or folder: {path}")
     return found
@@ -107,7 +116,9 @@ class Project:
         return sorted(found, key=lambda d: d.sort_key)
 
 
-def load_project(paths: Sequence[pathlib.Path], *, whole_workspaces: bool = False) -> Project:
+def load_project(
+    paths: Sequence[pathlib.Path], *, whole_workspaces: bool = False, only_maps: bool = False
+) -> Project:
     """Load every map under ``paths`` plus the workspaces they belong to, then check references.
 
     With ``whole_workspaces``, every journey of those workspaces is loaded too (as context,
@@ -115,10 +126,10 @@ def load_project(paths: Sequence[pathlib.Path], *, whole_workspaces: bool = Fals
     """
     from cjmkit.checks import check_project
 
-    files = discover(paths)
+    files = discover(paths, only_maps=only_maps)
     if not files:
         shown = ", ".join(str(p) for p in paths)
-        raise UsageError(f"no cjmkit files (cjm.yaml or YAML with `cjm:`) found in {shown}")
+        raise NothingToCheck(f"no cjmkit files (cjm.yaml or YAML with `cjm:`) found in {shown}")
     project = Project()
     by_path: dict[pathlib.Path, Document] = {}
 

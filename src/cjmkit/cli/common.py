@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import enum
 import functools
+import pathlib
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 import typer
 
-from cjmkit.diagnostics import EXIT_USAGE
+from cjmkit.diagnostics import EXIT_OK, EXIT_USAGE
 from cjmkit.errors import CjmError
 from cjmkit.reporters import REPORTERS
+from cjmkit.workspace import NothingToCheck, Project, default_paths, load_project
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -49,6 +51,22 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             ) from None
 
     return wrapper
+
+
+ONLY_MAPS_HELP = "Skip named files that are not cjmkit files, as in folders (for pre-commit hooks)."
+
+
+def load_maps(
+    paths: list[pathlib.Path] | None, *, only_maps: bool, whole_workspaces: bool = False
+) -> Project:
+    """The project to check; with ``only_maps`` and no map among the paths, a quiet exit 0."""
+    targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
+    try:
+        return load_project(targets, whole_workspaces=whole_workspaces, only_maps=only_maps)
+    except NothingToCheck:
+        if only_maps:
+            raise typer.Exit(EXIT_OK) from None
+        raise
 
 
 def examples(*lines: str) -> str:

@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import OutputFormat, examples, guarded
+from cjmkit.cli.common import ONLY_MAPS_HELP, OutputFormat, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Severity
 from cjmkit.errors import UsageError
 from cjmkit.reporters import REPORTERS, Run
-from cjmkit.workspace import default_paths, load_project
 
 EPILOG = examples(
     "cjm lint                                  # the workspace around the current folder",
@@ -35,12 +34,13 @@ def lint(
             help="Map files or folders (default: the workspace around the current folder).",
             exists=True,
             show_default=False,
-            metavar="[PATHS]...",
+            metavar="PATHS",
         ),
     ] = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,  # type: ignore[attr-defined]
+    only_maps: Annotated[bool, typer.Option("--only-maps", help=ONLY_MAPS_HELP)] = False,
     select: Annotated[
         list[str] | None,
         typer.Option(
@@ -61,8 +61,7 @@ def lint(
     chosen, skipped = split(select), split(ignore)
     for selector in unknown_selectors(chosen + skipped):
         raise UsageError(f"unknown rule {selector!r}{selector_hint(selector)}; see `cjm rules`")
-    targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
-    project = load_project(targets, whole_workspaces=True)
+    project = load_maps(paths, only_maps=only_maps, whole_workspaces=True)
     analysis = analyse(project, selected_rules(chosen, skipped))
     run = Run(
         files=sum(1 for d in project.documents if d.requested),

@@ -31,7 +31,7 @@ def render(
             help="Map files or folders (default: the workspace around the current folder).",
             exists=True,
             show_default=False,
-            metavar="[PATHS]...",
+            metavar="PATHS",
         ),
     ] = None,
     to: Annotated[

@@ -8,10 +8,9 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import OutputFormat, examples, guarded
+from cjmkit.cli.common import ONLY_MAPS_HELP, OutputFormat, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.reporters import REPORTERS, Run
-from cjmkit.workspace import default_paths, load_project
 
 EPILOG = examples(
     "cjm validate                      # the workspace around the current folder",
@@ -29,16 +28,16 @@ def validate(
             help="Map files or folders (default: the workspace around the current folder).",
             exists=True,
             show_default=False,
-            metavar="[PATHS]...",
+            metavar="PATHS",
         ),
     ] = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,  # type: ignore[attr-defined]
+    only_maps: Annotated[bool, typer.Option("--only-maps", help=ONLY_MAPS_HELP)] = False,
 ) -> None:
     """Validate journey and workspace files; exit 1 if any is invalid."""
-    targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
-    project = load_project(targets)
+    project = load_maps(paths, only_maps=only_maps)
     diagnostics = project.diagnostics
     run = Run(
         files=len(project.documents),
