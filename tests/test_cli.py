@@ -171,9 +171,9 @@ def test_json_lists_every_error_sorted(tmp_path: pathlib.Path) -> None:
 
 
 def test_internal_error_is_one_line_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cjmkit.cli.validate as command
+    import cjmkit.cli.common as command
 
-    def broken(paths: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(command, "load_project", broken)
@@ -184,7 +184,7 @@ def test_internal_error_is_one_line_without_traceback(monkeypatch: pytest.Monkey
 
 
 def test_every_command_help_ends_with_an_example() -> None:
-    for command in ("validate", "schema"):
+    for command in ("init", "validate", "lint", "rules", "render", "schema"):
         result = run_cjm(command, "--help")
         assert result.exit_code == 0
         assert "Examples:" in result.stdout
@@ -221,9 +221,9 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cjmkit.cli.validate as command
+    import cjmkit.cli.common as command
 
-    def broken(paths: object) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(command, "load_project", broken)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cjmkit import __version__
-from cjmkit.cli import lint, render, rules, schema, validate
+from cjmkit.cli import init, lint, render, rules, schema, validate
 from cjmkit.cli.common import State
 
 app = typer.Typer(
@@ -40,6 +40,7 @@ def cli(
     State.debug = debug
 
 
+app.command(name="init", epilog=init.EPILOG)(init.init)
 app.command(name="validate", epilog=validate.EPILOG)(validate.validate)
 app.command(name="lint", epilog=lint.EPILOG)(lint.lint)
 app.command(name="rules", epilog=rules.EPILOG)(rules.rules)
