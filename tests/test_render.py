@@ -9,6 +9,7 @@ import pathlib
 import re
 import shutil
 import subprocess
+import zlib
 
 import pytest
 
@@ -131,8 +132,17 @@ def test_pdf_is_a_landscape_document(tmp_path: pathlib.Path) -> None:
     assert render(str(EMAIL_SHOP), "--to", "pdf", "--out", str(tmp_path))[0] == 0
     data = (tmp_path / "email-shop-lifecycle.pdf").read_bytes()
     assert data.startswith(b"%PDF-")
-    width, height = map(float, re.search(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)", data).groups())  # type: ignore[union-attr]
-    assert width > height  # landscape
+    # Page objects may sit in compressed object streams: inflate every stream to find them.
+    chunks = [data]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+        try:
+            chunks.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    boxes = [m for chunk in chunks for m in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", chunk)]
+    assert boxes
+    for width, height in boxes:
+        assert float(width) > float(height)  # landscape
 
 
 def test_every_dot_output_parses_with_dot(tmp_path: pathlib.Path) -> None:
