@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cjmkit import __version__
-from cjmkit.cli import init, lint, render, rules, schema, validate
+from cjmkit.cli import diff, init, lint, render, rules, schema, validate
 from cjmkit.cli.common import State
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ app.command(name="validate", epilog=validate.EPILOG)(validate.validate)
 app.command(name="lint", epilog=lint.EPILOG)(lint.lint)
 app.command(name="rules", epilog=rules.EPILOG)(rules.rules)
 app.command(name="render", epilog=render.EPILOG)(render.render)
+app.command(name="diff", epilog=diff.EPILOG)(diff.diff)
 app.command(name="schema", epilog=schema.EPILOG)(schema.schema)
 
 

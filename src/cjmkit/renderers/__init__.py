@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:  # keeps `import cjmkit.renderers.filters` free of jinja2 and the analysis
+    import jinja2
 
-from cjmkit.renderers.context import JourneyView
+    from cjmkit.renderers.context import JourneyView
 
-Render = Callable[[JourneyView, jinja2.Environment], str | bytes]
+Render = Callable[["JourneyView", "jinja2.Environment"], str | bytes]
 
 
 @dataclass(frozen=True)

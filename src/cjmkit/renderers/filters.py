@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from cjmkit.rules.scope import visible
+
 #: Runs of whitespace except the non-breaking spaces that keep numbers and units together.
 _BREAKS = re.compile(r"[^\S\u00a0\u202f]+")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -18,7 +20,7 @@ def md(text: object) -> str:
     """
     if text is None:
         return ""
-    flat = _BREAKS.sub(" ", str(text)).strip()
+    flat = visible(_BREAKS.sub(" ", str(text)).strip())
     flat = html.escape(flat, quote=False)
     return _MD_SPECIAL.sub(r"\\\1", flat)
 

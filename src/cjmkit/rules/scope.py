@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -69,7 +70,15 @@ class Scope:
                 yield document, ("persona",), journey.persona
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Control characters (a YAML "\\e" can carry an ESC) shown as escapes, never sent to a terminal."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def quote(text: str) -> str:
     """A human name inside a message, on one line."""
-    flat = " ".join(text.split())
+    flat = visible(" ".join(text.split()))
     return f"'{flat[:77]}...'" if len(flat) > 80 else f"'{flat}'"

@@ -1,0 +1,76 @@
+"""`cjm diff`: what changed between two versions of journey maps, for reviewers."""
+
+from __future__ import annotations
+
+import enum
+import pathlib
+import sys
+from typing import Annotated
+
+import typer
+
+from cjmkit.cli.common import examples, guarded
+from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
+from cjmkit.errors import UsageError
+
+EPILOG = examples(
+    "cjm diff old/journey.yaml new/journey.yaml     # two versions of a map",
+    "cjm diff maps-v1/ maps-v2/                     # two folders: journeys paired by id",
+    "cjm diff --rev main                            # the workspace here against the main branch",
+    "cjm diff --rev HEAD~1 maps/ --format md        # a pull-request comment",
+    "cjm diff --rev origin/main --exit-code         # exit 1 when anything changed",
+)
+
+
+class DiffFormat(enum.StrEnum):
+    """``--format`` choices; each has a writer in ``cjmkit.semdiff.report.FORMATS``."""
+
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@guarded
+def diff(
+    paths: Annotated[
+        list[pathlib.Path] | None,
+        typer.Argument(
+            help="OLD NEW: two map files or two folders. With --rev: the files or folders to compare "
+            "(default: the workspace around the current folder).",
+            show_default=False,
+            metavar="[OLD NEW | PATHS...]",
+        ),
+    ] = None,
+    rev: Annotated[
+        str | None,
+        typer.Option(
+            "--rev",
+            help="Compare the working tree with this git revision (commit, branch or tag).",
+            metavar="REV",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="Output format (md: for a pull-request comment).")
+    ] = DiffFormat.text,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when there are differences, like `git diff`.")
+    ] = False,
+) -> None:
+    """Show what changed between two versions of journey maps: stages, touchpoints, KPIs, findings."""
+    from cjmkit.semdiff import diff_paths, diff_revision
+    from cjmkit.semdiff.report import FORMATS
+
+    given = list(paths or [])
+    if rev is not None:
+        if not rev.strip():
+            raise UsageError("--rev needs a git revision, e.g. HEAD or main")
+        comparison = diff_revision(rev, given)
+    elif len(given) == 2:
+        comparison = diff_paths(given[0], given[1])
+    else:
+        raise UsageError("give OLD and NEW (two files or two folders), or --rev REV [PATHS]...")
+    FORMATS[output_format.value](comparison, sys.stdout)
+    if comparison.errors:
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_FINDINGS if exit_code and comparison.differences else EXIT_OK)

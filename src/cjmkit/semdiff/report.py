@@ -1,0 +1,197 @@
+"""`cjm diff` output: text for the terminal, Markdown for a pull-request comment, stable JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from cjmkit.diagnostics import Diagnostic
+from cjmkit.reporters.json import diagnostic_record
+from cjmkit.semdiff.changes import Change, flat
+from cjmkit.semdiff.compare import Comparison, FileDiff
+
+_MARK = {"added": "+", "removed": "-", "changed": "~", "moved": ">"}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def totals(comparison: Comparison) -> dict[str, int]:
+    files = comparison.files
+    return {
+        "journeys": len(comparison.journeys),
+        "workspaces": len(comparison.workspaces),
+        "changes": sum(len(f.changes) for f in files),
+        "new_findings": sum(len(f.new_findings) for f in files),
+        "resolved_findings": sum(len(f.resolved_findings) for f in files),
+    }
+
+
+def summary_line(comparison: Comparison) -> str:
+    if not comparison.differences:
+        return f"no changes between {flat(comparison.old)} and {flat(comparison.new)}"
+    count = totals(comparison)
+    parts = [
+        part
+        for part in (
+            _plural(count["journeys"], "journey") if count["journeys"] else "",
+            _plural(count["workspaces"], "workspace file") if count["workspaces"] else "",
+        )
+        if part
+    ]
+    return (
+        f"differences in {' and '.join(parts)}: {_plural(count['changes'], 'change')}, "
+        f"{_plural(count['new_findings'], 'new finding')}, "
+        f"{_plural(count['resolved_findings'], 'resolved finding')}"
+    )
+
+
+def _heading(diff: FileDiff) -> str:
+    """``journey ID`` or ``workspace``, and what happened to it."""
+    name = f"journey {diff.journey}" if diff.kind == "journey" else "workspace"
+    if diff.status == "changed":
+        return f"{name} ({diff.status})"
+    detail = f': "{flat(diff.title)}", {_plural(diff.stages, "stage")}' if diff.title else ""
+    return f"{name} ({diff.status}{detail})"
+
+
+def _where(finding: Diagnostic) -> str:
+    return f"{finding.file}:{finding.line}:{finding.column}"
+
+
+# --- text -----------------------------------------------------------------------------------
+
+
+def report_text(comparison: Comparison, out: TextIO) -> None:
+    if comparison.errors:
+        _errors_text(comparison, out)
+        return
+    for diff in comparison.files:
+        out.write(f"{_heading(diff)}  {flat(diff.file)}\n")
+        for change in diff.changes:
+            out.write(f"  {_MARK[change.change]} {change.summary}\n")
+        if diff.new_findings or diff.resolved_findings:
+            out.write(f"  findings: {len(diff.new_findings)} new, {len(diff.resolved_findings)} resolved\n")
+            for word, findings in (("new", diff.new_findings), ("resolved", diff.resolved_findings)):
+                for finding in findings:
+                    out.write(
+                        f"    {word:<8}  {finding.severity.value:<7}  {flat(finding.message)}  "
+                        f"{finding.name} ({finding.code})  {flat(_where(finding))}\n"
+                    )
+        out.write("\n")
+    out.write(summary_line(comparison) + ".\n")
+
+
+def _errors_text(comparison: Comparison, out: TextIO) -> None:
+    from rich.console import Console
+
+    from cjmkit.reporters.text import write_diagnostic
+
+    console = Console(file=out, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    for error in comparison.errors:
+        write_diagnostic(console, error, comparison.sources.get(error.file, ""))
+    files = len({error.file for error in comparison.errors})
+    out.write(
+        f"Not compared: {_plural(len(comparison.errors), 'error')} in {_plural(files, 'file')}; "
+        "fix the maps first (`cjm validate`).\n"
+    )
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+
+def _markdown_text() -> Callable[[object], str]:
+    """Map text as inert Markdown: control characters made visible first, which `md` leaves alone."""
+    from cjmkit.renderers.filters import md
+
+    return lambda text: md(flat(str(text)))
+
+
+def report_md(comparison: Comparison, out: TextIO) -> None:
+    """Blocks separated by one blank line: a title, a summary, then per file its changes and findings."""
+    md = _markdown_text()
+    blocks = [f"## Journey map changes: {md(comparison.old)} → {md(comparison.new)}"]
+    if comparison.errors:
+        blocks.append(f"**Not compared:** {_plural(len(comparison.errors), 'validation error')}.")
+        blocks.append(
+            "\n".join(f"- {md(_where(e))}: {md(e.message)} ({md(e.code)})" for e in comparison.errors)
+        )
+        out.write("\n\n".join(blocks) + "\n")
+        return
+    blocks.append(f"{md(summary_line(comparison))}.")
+    for diff in comparison.files:
+        blocks.append(f"### {md(_heading(diff))}")
+        blocks.append(f"File: {md(diff.file)}")
+        if diff.changes:
+            rows = [f"| {change.change} | {md(change.summary)} |" for change in diff.changes]
+            blocks.append("\n".join(["| Change | What |", "|---|---|", *rows]))
+        if diff.new_findings or diff.resolved_findings:
+            blocks.append(
+                f"**Findings:** {len(diff.new_findings)} new, {len(diff.resolved_findings)} resolved"
+            )
+            rows = [
+                f"| {word} | {finding.severity.value} | {md(finding.code)} {md(finding.name)} "
+                f"| {md(finding.message)} | {md(_where(finding))} |"
+                for word, findings in (("new", diff.new_findings), ("resolved", diff.resolved_findings))
+                for finding in findings
+            ]
+            blocks.append(
+                "\n".join(["| | Severity | Rule | Finding | Where |", "|---|---|---|---|---|", *rows])
+            )
+    out.write("\n\n".join(blocks) + "\n")
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def change_record(change: Change) -> dict[str, Any]:
+    return {
+        "kind": change.kind,
+        "id": change.id,
+        "stage": change.stage,
+        "change": change.change,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+        "summary": change.summary,
+    }
+
+
+def file_record(diff: FileDiff) -> dict[str, Any]:
+    record: dict[str, Any] = {"journey": diff.journey} if diff.kind == "journey" else {}
+    record.update(
+        {
+            "file": diff.file,
+            "old_file": diff.old_file,
+            "status": diff.status,
+            "changes": [change_record(change) for change in diff.changes],
+            "findings": {
+                "new": [diagnostic_record(f, finding=True) for f in diff.new_findings],
+                "resolved": [diagnostic_record(f, finding=True) for f in diff.resolved_findings],
+            },
+        }
+    )
+    return record
+
+
+def report_json(comparison: Comparison, out: TextIO) -> None:
+    document = {
+        "old": comparison.old,
+        "new": comparison.new,
+        "differences": comparison.differences,
+        "errors": [diagnostic_record(error) for error in comparison.errors],
+        "summary": totals(comparison),
+        "workspaces": [file_record(diff) for diff in comparison.workspaces],
+        "journeys": [file_record(diff) for diff in comparison.journeys],
+    }
+    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+#: ``--format`` choices.
+FORMATS: dict[str, Callable[[Comparison, TextIO], None]] = {
+    "text": report_text,
+    "md": report_md,
+    "json": report_json,
+}
