@@ -340,7 +340,7 @@ def test_registry_refuses_duplicates() -> None:
 
 def test_control_characters_in_map_text_never_reach_the_terminal(tmp_path: pathlib.Path) -> None:
     text = journey({"id": "a", "name": "A"}).replace("    name: A\n", '    name: "A\\e[2J\\a"\n', 1)
-    path = write(tmp_path / "shop.yaml", text.replace("customer_goal: Goal of A\n", ""))
+    path = write(tmp_path / "shop.yaml", text.replace("    customer_goal: Goal of A\n", ""))
     for fmt in ("text", "github", "json"):
         output = run_cjm("lint", "--format", fmt, str(path)).stdout
         assert "stage-no-goal" in output
