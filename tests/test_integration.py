@@ -16,6 +16,7 @@ from ruamel.yaml import YAML
 from conftest import EXAMPLES, ROOT
 
 BIN = pathlib.Path(sys.executable).parent
+ENVIRONMENT = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
 HOOKS = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
 
 
@@ -46,8 +47,7 @@ def run_hook(repo: pathlib.Path, hook_id: str) -> subprocess.CompletedProcess[st
     hook = next(h for h in HOOKS if h["id"] == hook_id)
     assert hook["language"] == "python"
     command = shlex.split(hook["entry"]) + list(hook.get("args", [])) + staged_files(repo, hook)
-    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run(command, cwd=repo, capture_output=True, text=True, env=environment)
+    return subprocess.run(command, cwd=repo, capture_output=True, text=True, env=ENVIRONMENT)
 
 
 def test_hooks_are_declared() -> None:
@@ -114,8 +114,9 @@ def test_action_runs_validate_lint_and_render(tmp_path: pathlib.Path) -> None:
     assert [c.split()[1] for c in commands] == ["validate", "lint", "render"]
     for command in commands:
         line = re.sub(r"\$\{\{ inputs\.([\w-]+) \}\}", lambda m: defaults[m.group(1)], command)
-        process = subprocess.run(shlex.split(line), capture_output=True, text=True, cwd=tmp_path,
-                                 env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})  # fmt: skip
+        process = subprocess.run(
+            shlex.split(line), capture_output=True, text=True, cwd=tmp_path, env=ENVIRONMENT
+        )
         assert process.returncode == 0, (line, process.stdout, process.stderr)
     assert (tmp_path / "out" / "index.html").is_file()
 
@@ -124,6 +125,7 @@ def test_workflow_example_commands_work(tmp_path: pathlib.Path) -> None:
     shutil.copytree(EXAMPLES, tmp_path / "maps")
     for command in cjm_commands(ROOT / "docs" / "github-workflow.yml"):
         line = command.replace(" || true", "").split(" > ")[0]
-        process = subprocess.run(shlex.split(line), capture_output=True, text=True, cwd=tmp_path,
-                                 env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"})  # fmt: skip
+        process = subprocess.run(
+            shlex.split(line), capture_output=True, text=True, cwd=tmp_path, env=ENVIRONMENT
+        )
         assert process.returncode == 0, (line, process.stdout[-2000:], process.stderr[-2000:])

@@ -108,6 +108,8 @@ class Touchpoint(Model):
     """Message, letter or offer shown."""
     trigger: Text | None = None
     """What sends it, e.g. "left without buying"."""
+    actors: TextList = []
+    """Who takes part, e.g. ["Customer", "Support agent"] (the actors of a Mermaid journey task)."""
     emotion: Emotion | None = None
     """Emotion at this touchpoint, -2..+2."""
     next: list[Slug] = []

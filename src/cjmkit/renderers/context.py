@@ -41,6 +41,7 @@ class TouchpointView:
     description: str | None
     content: str | None
     trigger: str | None
+    actors: list[str]
     next: list[str]
     flagged: bool
 
@@ -205,7 +206,8 @@ def stage_view(
             id=tp.id, name=tp.name, channel=tp.channel,
             channel_name=channels[tp.channel].name if tp.channel in channels else tp.channel,
             emotion=tp.emotion, color=emotion_color(tp.emotion if tp.emotion is not None else stage.emotion),
-            description=tp.description, content=tp.content, trigger=tp.trigger, next=list(tp.next),
+            description=tp.description, content=tp.content, trigger=tp.trigger,
+            actors=list(tp.actors), next=list(tp.next),
             flagged=flagged,
         )
         for tp in stage.touchpoints

@@ -1,0 +1,121 @@
+"""`cjm convert`: Mermaid `journey` diagrams to cjm journey files and back; journey files to JSON and CSV."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+from typing import Annotated
+
+import typer
+
+from cjmkit.cli.common import examples, guarded
+from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Diagnostic
+from cjmkit.errors import CjmError, UsageError
+from cjmkit.interop import STDOUT, Format
+
+EPILOG = examples(
+    "cjm convert docs/user-journey.mmd -o maps/onboarding.yaml   # import a Mermaid journey",
+    "cjm convert maps/onboarding.yaml -o docs/journey.mmd        # export it back to Mermaid",
+    "cjm convert maps/onboarding.yaml -o build/onboarding.csv    # stage x touchpoint table",
+    "cjm convert maps/onboarding.yaml --to json -o -             # JSON to standard output",
+)
+
+
+def _shown(text: str) -> str:
+    """Text from the input as it may reach a terminal: no control characters."""
+    return "".join(char if char.isprintable() else "\ufffd" if char != "\t" else " " for char in text)
+
+
+def _print(diagnostics: list[Diagnostic], source: str) -> None:
+    """``FILE:LINE:COLUMN: severity CODE message`` with the source line and a caret, like a compiler."""
+    from cjmkit.interop.mermaid import source_lines
+
+    lines = source_lines(source)
+    for diagnostic in diagnostics:
+        where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
+        typer.echo(
+            _shown(f"{where}: {diagnostic.severity.value} {diagnostic.code} {diagnostic.message}"), err=True
+        )
+        if 1 <= diagnostic.line <= len(lines):
+            gutter = str(diagnostic.line)
+            typer.echo(f"{gutter} | {_shown(lines[diagnostic.line - 1])}", err=True)
+            typer.echo(f"{' ' * len(gutter)} | {' ' * (diagnostic.column - 1)}^", err=True)
+
+
+@guarded
+def convert(
+    source: Annotated[
+        pathlib.Path,
+        typer.Argument(
+            help="The file to convert: a Mermaid journey (.mmd) or a cjm journey file (.yaml).",
+            exists=True,
+            dir_okay=False,
+            show_default=False,
+            metavar="IN",
+        ),
+    ],
+    output: Annotated[
+        str,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write (its folder is created), or - for standard output.",
+            show_default=False,
+            metavar="OUT",
+        ),
+    ],
+    to: Annotated[
+        Format | None,
+        typer.Option(
+            "--to", "-t", help="Output format (default: from the OUT extension).", show_default=False
+        ),
+    ] = None,
+    source_format: Annotated[
+        Format | None,
+        typer.Option("--from", help="Input format (default: from the IN extension).", show_default=False),
+    ] = None,
+) -> None:
+    """Convert Mermaid journey diagrams to journey files and back, and journey files to JSON or CSV.
+
+    Formats come from the extensions: .mmd (Mermaid journey), .yaml/.yml (cjm journey file),
+    .json, .csv. Exit 0 on success (warnings on standard error), 1 when the input cannot be
+    converted (nothing is written), 2 on usage and I/O errors.
+    """
+    from cjmkit.interop import convert as run_conversion
+    from cjmkit.interop import source_format as detect_source
+    from cjmkit.interop import target_format as detect_target
+
+    target = None if output == STDOUT else pathlib.Path(output)
+    if target is not None and target.is_dir():
+        raise UsageError(f"{output} is a folder; give the file to write")
+    if target is not None and target.resolve() == source.resolve():
+        raise UsageError(f"{output} is the input file; write the conversion elsewhere")
+    reading = detect_source(source, source_format)
+    writing = detect_target(output, to, reading)
+    conversion = run_conversion(source, reading, writing, str(source))
+    if conversion.text is None and conversion.files:
+        from cjmkit.reporters import REPORTERS, Run
+
+        # A journey file that does not validate: the same report as `cjm validate`.
+        run = Run(files=conversion.files, diagnostics=conversion.diagnostics, sources=conversion.sources)
+        REPORTERS["text"](run, sys.stderr)
+    elif conversion.diagnostics:
+        _print(conversion.diagnostics, next(iter(conversion.sources.values()), ""))
+    if conversion.text is None:
+        typer.echo(f"cjm: cannot convert {source}; nothing written", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    if target is None:
+        sys.stdout.write(conversion.text)
+        sys.stdout.flush()
+    else:
+        from cjmkit.output import write_atomic
+
+        try:
+            write_atomic(target, conversion.text)
+        except OSError as error:
+            raise CjmError(f"cannot write {output}: {error.strerror or error}") from None
+        typer.echo(f"wrote {target}")
+    if conversion.warnings:
+        count = len(conversion.warnings)
+        typer.echo(f"converted with {count} warning{'' if count == 1 else 's'}", err=True)
+    raise typer.Exit(EXIT_OK)
