@@ -6,7 +6,7 @@ import enum
 import functools
 import pathlib
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import typer
 
@@ -54,6 +54,19 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
 
 
 ONLY_MAPS_HELP = "Skip named files that are not cjmkit files, as in folders (for pre-commit hooks)."
+
+#: The options every command over maps shares.
+Paths = Annotated[
+    list[pathlib.Path] | None,
+    typer.Argument(
+        help="Map files or folders (default: the workspace around the current folder).",
+        exists=True,
+        show_default=False,
+        metavar="PATHS",
+    ),
+]
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+OnlyMaps = Annotated[bool, typer.Option("--only-maps", help=ONLY_MAPS_HELP)]
 
 
 def load_maps(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pathlib
 import sys
 from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import ONLY_MAPS_HELP, OutputFormat, examples, guarded, load_maps
+from cjmkit.cli.common import Format, OnlyMaps, OutputFormat, Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Severity
 from cjmkit.errors import UsageError
 from cjmkit.reporters import REPORTERS, Run
@@ -28,19 +27,9 @@ def split(values: list[str] | None) -> list[str]:
 
 @guarded
 def lint(
-    paths: Annotated[
-        list[pathlib.Path] | None,
-        typer.Argument(
-            help="Map files or folders (default: the workspace around the current folder).",
-            exists=True,
-            show_default=False,
-            metavar="PATHS",
-        ),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.text,  # type: ignore[attr-defined]
-    only_maps: Annotated[bool, typer.Option("--only-maps", help=ONLY_MAPS_HELP)] = False,
+    paths: Paths = None,
+    output_format: Format = OutputFormat.text,  # type: ignore[attr-defined]
+    only_maps: OnlyMaps = False,
     select: Annotated[
         list[str] | None,
         typer.Option(

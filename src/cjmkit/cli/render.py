@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import examples, guarded
+from cjmkit.cli.common import Paths, examples, guarded
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import UsageError
 from cjmkit.workspace import default_paths, load_project
@@ -25,15 +25,7 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 @guarded
 def render(
-    paths: Annotated[
-        list[pathlib.Path] | None,
-        typer.Argument(
-            help="Map files or folders (default: the workspace around the current folder).",
-            exists=True,
-            show_default=False,
-            metavar="PATHS",
-        ),
-    ] = None,
+    paths: Paths = None,
     to: Annotated[
         str,
         typer.Option("--to", "-t", help="Comma-separated formats: html, md, pdf, dot, svg, png, csv, json."),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import pathlib
 import sys
-from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import ONLY_MAPS_HELP, OutputFormat, examples, guarded, load_maps
+from cjmkit.cli.common import Format, OnlyMaps, OutputFormat, Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.reporters import REPORTERS, Run
 
@@ -22,19 +20,9 @@ EPILOG = examples(
 
 @guarded
 def validate(
-    paths: Annotated[
-        list[pathlib.Path] | None,
-        typer.Argument(
-            help="Map files or folders (default: the workspace around the current folder).",
-            exists=True,
-            show_default=False,
-            metavar="PATHS",
-        ),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.text,  # type: ignore[attr-defined]
-    only_maps: Annotated[bool, typer.Option("--only-maps", help=ONLY_MAPS_HELP)] = False,
+    paths: Paths = None,
+    output_format: Format = OutputFormat.text,  # type: ignore[attr-defined]
+    only_maps: OnlyMaps = False,
 ) -> None:
     """Validate journey and workspace files; exit 1 if any is invalid."""
     project = load_maps(paths, only_maps=only_maps)
