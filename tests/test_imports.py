@@ -38,3 +38,10 @@ def test_light_commands_import_no_renderer(args: tuple[str, ...]) -> None:
     assert "cjmkit.cli" in modules  # the trace was read
     heavy = sorted(m for m in modules if m.startswith(HEAVY))
     assert heavy == []
+
+
+def test_help_builds_no_format_models() -> None:
+    """Building the pydantic models takes a third of a second; `cjm --help` needs none of them."""
+    modules = imported_modules("--help")
+    assert "cjmkit.cli" in modules
+    assert "cjmkit.models" not in modules

@@ -47,4 +47,7 @@ SEGMENT_REQUIRED = Code(
     "V205", "segment-required", "The workspace defines segments but the journey names none."
 )
 
-ALL: tuple[Code, ...] = tuple(v for v in globals().values() if isinstance(v, Code))
+#: Larger map files are refused (V007): no journey map comes near this size.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+ALL: tuple[Code, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Code))

@@ -6,14 +6,16 @@ import enum
 import functools
 import pathlib
 from collections.abc import Callable
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
 from cjmkit.diagnostics import EXIT_OK, EXIT_USAGE
 from cjmkit.errors import CjmError
 from cjmkit.reporters import REPORTERS
-from cjmkit.workspace import NothingToCheck, Project, default_paths, load_project
+
+if TYPE_CHECKING:
+    from cjmkit.workspace import Project
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -73,6 +75,9 @@ def load_maps(
     paths: list[pathlib.Path] | None, *, only_maps: bool, whole_workspaces: bool = False
 ) -> Project:
     """The project to check; with ``only_maps`` and no map among the paths, a quiet exit 0."""
+    # Imported here: the models take a third of a second to build, and `cjm --help` needs none.
+    from cjmkit.workspace import NothingToCheck, default_paths, load_project
+
     targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
     try:
         return load_project(targets, whole_workspaces=whole_workspaces, only_maps=only_maps)

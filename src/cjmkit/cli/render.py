@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import Paths, examples, guarded
+from cjmkit.cli.common import Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import UsageError
-from cjmkit.workspace import default_paths, load_project
 
 EPILOG = examples(
     "cjm render                                  # HTML + Markdown of the workspace into build/cjm/",
@@ -94,8 +93,7 @@ def render(
             uri = logo_data_uri(workspace.path.parent / settings.logo)
         return Brand(color=color, logo=uri, name=settings.company if settings else None)
 
-    targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
-    project = load_project(targets, whole_workspaces=True)
+    project = load_maps(paths, only_maps=False, whole_workspaces=True)
     analysis = analyse(project, selected_rules([], []))
     err = Console(stderr=True, highlight=False, markup=False)
     journeys = [d for d in project.journeys if d.requested]

@@ -13,9 +13,9 @@ import pathlib
 from dataclasses import dataclass, field
 
 from cjmkit import codes
+from cjmkit.codes import MAX_FILE_BYTES as MAX_JOURNEY_BYTES
 from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.errors import CjmError, UsageError
-from cjmkit.loading.document import MAX_BYTES as MAX_JOURNEY_BYTES
 
 
 class Format(enum.StrEnum):

@@ -22,8 +22,7 @@ from cjmkit.loading.yaml_source import (
 from cjmkit.models import Journey, Workspace
 
 WORKSPACE_FILE = "cjm.yaml"
-#: Larger files are refused: no journey map comes near this size.
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = codes.MAX_FILE_BYTES
 
 Kind = Literal["journey", "workspace"]
 
