@@ -245,3 +245,12 @@ def test_help_ends_with_an_example() -> None:
     assert result.exit_code == 0
     assert "Examples:" in result.stdout
     assert result.stdout.rstrip().splitlines()[-1].strip().startswith("cjm init")
+
+
+@pytest.mark.parametrize("template", ["b2c", "b2b", "email"])
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_starter_is_already_formatted(tmp_path: pathlib.Path, template: str, locale: str) -> None:
+    """`cjm fmt --check` (the pre-commit hook) passes on a fresh starter."""
+    assert run_cjm("init", str(tmp_path), "--template", template, "--locale", locale).exit_code == 0
+    result = run_cjm("fmt", "--check", str(tmp_path))
+    assert result.exit_code == 0, result.stdout + result.stderr

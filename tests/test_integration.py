@@ -54,7 +54,7 @@ def test_hooks_are_declared() -> None:
     assert [h["id"] for h in HOOKS] == ["cjm-validate", "cjm-lint", "cjm-fmt"]
 
 
-@pytest.mark.parametrize("hook_id", ["cjm-validate", "cjm-lint"])
+@pytest.mark.parametrize("hook_id", ["cjm-validate", "cjm-lint", "cjm-fmt"])
 def test_hook_passes_on_good_maps_and_skips_other_yaml(tmp_path: pathlib.Path, hook_id: str) -> None:
     repo = sample_repository(tmp_path)
     process = run_hook(repo, hook_id)
@@ -83,13 +83,28 @@ def test_lint_hook_fails_on_an_error_finding(tmp_path: pathlib.Path) -> None:
     assert "objection-unanswered (CJM104)" in process.stdout
 
 
+def test_fmt_hook_reformats_a_map_and_fails_the_commit(tmp_path: pathlib.Path) -> None:
+    repo = sample_repository(tmp_path)
+    journey = repo / "email" / "journey.yaml"
+    original = journey.read_text(encoding="utf-8")
+    # title before id: not canonical order
+    journey.write_text(original.replace("id: email-shop-lifecycle\ntitle:", "title:", 1).replace(
+        "\nowner:", "\nid: email-shop-lifecycle\nowner:", 1), encoding="utf-8")  # fmt: skip
+    first = run_hook(repo, "cjm-fmt")
+    assert first.returncode == 0 and "reformatted email/journey.yaml" in first.stdout
+    # pre-commit fails a hook that modified files, so the commit stops for review
+    assert journey.read_text(encoding="utf-8") == original  # rewritten to the canonical order...
+    assert run_hook(repo, "cjm-fmt").returncode == 0  # ...and stable on the second run
+    assert run_hook(repo, "cjm-validate").returncode == 0
+
+
 def test_hooks_pass_quietly_when_no_map_is_staged(tmp_path: pathlib.Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "ci.yml").write_text("on: push\n", encoding="utf-8")
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
-    for hook_id in ("cjm-validate", "cjm-lint"):
+    for hook_id in ("cjm-validate", "cjm-lint", "cjm-fmt"):
         assert run_hook(repo, hook_id).returncode == 0
 
 

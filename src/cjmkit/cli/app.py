@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cjmkit import __version__
-from cjmkit.cli import convert, diff, init, lint, render, rules, schema, validate
+from cjmkit.cli import convert, diff, fmt, init, lint, metrics, render, rules, schema, validate
 from cjmkit.cli.common import State
 
 app = typer.Typer(
@@ -47,6 +47,8 @@ app.command(name="rules", epilog=rules.EPILOG)(rules.rules)
 app.command(name="render", epilog=render.EPILOG)(render.render)
 app.command(name="diff", epilog=diff.EPILOG)(diff.diff)
 app.command(name="convert", epilog=convert.EPILOG)(convert.convert)
+app.command(name="fmt", epilog=fmt.EPILOG)(fmt.fmt)
+app.add_typer(metrics.app, name="metrics")
 app.command(name="schema", epilog=schema.EPILOG)(schema.schema)
 
 

@@ -1,0 +1,79 @@
+"""`cjm fmt`: put map files in canonical key order and indentation, keeping every comment."""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+from typing import Annotated
+
+import typer
+
+from cjmkit.cli.common import OnlyMaps, Paths, examples, guarded
+from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
+
+EPILOG = examples(
+    "cjm fmt                           # the workspace around the current folder",
+    "cjm fmt --check                   # in CI: exit 1 if a file needs formatting",
+    "cjm fmt maps/doors.yaml --diff    # show the changes, write nothing",
+)
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
+
+
+@guarded
+def fmt(
+    paths: Paths = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 listing the files that would change.")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print a unified diff of the changes; write nothing.")
+    ] = False,
+    only_maps: OnlyMaps = False,
+) -> None:
+    """Reorder keys canonically and fix indentation; comments, quotes and texts stay as written."""
+    from rich.console import Console
+
+    from cjmkit.editing.fmt import format_file
+    from cjmkit.reporters.text import write_diagnostic
+    from cjmkit.workspace import NothingToCheck, default_paths, discover
+
+    targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
+    files = discover(targets, only_maps=only_maps)
+    if not files:
+        if only_maps:
+            raise typer.Exit(EXIT_OK)
+        shown = ", ".join(str(p) for p in targets)
+        raise NothingToCheck(f"no cjmkit files (cjm.yaml or YAML with `cjm:`) found in {shown}")
+    results = [format_file(path, str(path)) for path in files]
+
+    console = Console(file=sys.stdout, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    for result in results:
+        for diagnostic in result.diagnostics:
+            write_diagnostic(console, diagnostic, result.original)
+        if result.note:
+            typer.echo(f"{result.display}: {result.note}", err=not result.refused)
+    changed = [result for result in results if result.changed]
+    failed = [result for result in results if result.failed]
+    unchanged = len(results) - len(changed) - len(failed)
+
+    if check or diff:
+        for result in changed:
+            if diff:
+                sys.stdout.write(result.diff())
+            else:
+                typer.echo(f"would reformat {result.display}")
+        summary = [f"{_files(len(changed))} would be reformatted", f"{_files(unchanged)} already formatted"]
+    else:
+        for result in changed:
+            result.write()
+            typer.echo(f"reformatted {result.display}")
+        summary = [f"reformatted {_files(len(changed))}", f"{_files(unchanged)} left unchanged"]
+    if failed:
+        summary.append(f"{_files(len(failed))} not formatted")
+    sys.stdout.flush()
+    typer.echo(", ".join(summary), err=diff)
+    failing = failed or ((check or diff) and changed)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -1,0 +1,80 @@
+"""`cjm metrics import`: set KPI actuals and funnel volumes of maps from an analytics CSV."""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Annotated
+
+import typer
+
+from cjmkit.cli.common import Paths, examples, guarded, load_maps
+from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
+
+EPILOG = examples(
+    "cjm metrics import metrics.csv                # maps of the workspace around the current folder",
+    "cjm metrics import export.csv maps/ --dry-run # report the changes, write nothing",
+    "cjm metrics import metrics.csv examples/front-doors",
+)
+
+app = typer.Typer(
+    name="metrics",
+    help="Update measured values of maps (KPI actuals, funnels) from analytics exports.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def metrics() -> None:
+    """Update measured values of maps (KPI actuals, funnels) from analytics exports."""
+
+
+def _count(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@guarded
+def import_csv(
+    csv_file: Annotated[
+        pathlib.Path,
+        typer.Argument(
+            help="CSV with the columns journey, stage, field (kpi:<id> or funnel.entered/advanced), value.",
+            exists=True,
+            dir_okay=False,
+            show_default=False,
+            metavar="CSV",
+        ),
+    ],
+    paths: Paths = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the changes; write nothing.")] = False,
+) -> None:
+    """Set KPI `actual` and funnel `entered`/`advanced` from a CSV; the rest of each file stays as is."""
+    from cjmkit.editing.metrics import plan_import, read_metrics
+
+    display = str(csv_file)
+    rows, problems = read_metrics(csv_file, display)
+    # Rows that read well are checked against the maps too, so one run reports every problem.
+    plan = plan_import(rows, load_maps(paths, only_maps=False), display)
+    problems += plan.problems
+    if problems:
+        for problem in sorted(problems, key=lambda p: (p.file != display, p.file, p.line)):
+            typer.echo(str(problem))
+        typer.echo(f"{_count(len(problems), 'problem')}; nothing written.")
+        raise typer.Exit(EXIT_FINDINGS)
+    for change in plan.changes:
+        typer.echo(str(change))
+    files = len(plan.updates)
+    summary = f"{_count(len(plan.changes), 'value')} in {_count(files, 'file')}"
+    if dry_run:
+        summary = f"would update {summary} (dry run: nothing written)"
+    else:
+        plan.write()
+        summary = f"updated {summary}"
+    if plan.unchanged:
+        summary += f"; {_count(plan.unchanged, 'value')} already up to date"
+    typer.echo(summary)
+    raise typer.Exit(EXIT_OK)
+
+
+app.command(name="import", epilog=EPILOG)(import_csv)
