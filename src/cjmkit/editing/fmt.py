@@ -41,8 +41,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tokens import ScalarToken
 
-from cjmkit import codes
-from cjmkit.diagnostics import Diagnostic, format_path
+from cjmkit.diagnostics import Diagnostic
 from cjmkit.editing import (
     MAPPING_INDENT,
     SEQUENCE_OFFSET,
@@ -51,9 +50,17 @@ from cjmkit.editing import (
     has_aliases,
     is_empty_scalar,
 )
-from cjmkit.loading.document import MAX_BYTES, kind_of
+from cjmkit.loading.document import kind_of
 from cjmkit.loading.validation import models_at
-from cjmkit.loading.yaml_source import Path, Problem, YamlProblems, decode, parse_yaml
+from cjmkit.loading.yaml_source import (
+    Path,
+    Problem,
+    YamlProblems,
+    decode,
+    diagnostic,
+    parse_yaml,
+    read_map_bytes,
+)
 from cjmkit.models import Journey, Workspace
 from cjmkit.output import write_atomic
 
@@ -424,32 +431,15 @@ class FormatResult:
         write_atomic(self.path, (BOM if self.bom else b"") + self.formatted.encode("utf-8"))
 
     def add(self, problem: Problem) -> None:
-        self.diagnostics.append(
-            Diagnostic(
-                file=self.display,
-                line=problem.line,
-                column=problem.column,
-                code=problem.code.code,
-                name=problem.code.name,
-                message=problem.message,
-                path=format_path(problem.path),
-            )
-        )
+        self.diagnostics.append(diagnostic(problem, self.display))
 
 
 def format_file(path: pathlib.Path, display: str) -> FormatResult:
     """Format one file in memory (nothing is written). Never raises for bad content."""
     result = FormatResult(path=path, display=display)
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        result.add(Problem(1, 1, codes.UNREADABLE, f"cannot read the file: {error.strerror or error}"))
-        return result
-    if len(raw) > MAX_BYTES:
-        result.add(Problem(1, 1, codes.TOO_COMPLEX, f"file is {len(raw)} bytes; the limit is {MAX_BYTES}"))
-        return result
-    result.bom = raw.startswith(BOM)
-    try:
+        raw = read_map_bytes(path)
+        result.bom = raw.startswith(BOM)
         result.original = result.formatted = decode(raw)
         parsed = parse_yaml(result.original)
     except YamlProblems as problems:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from cjmkit import codes
 from cjmkit.codes import Code
-from cjmkit.diagnostics import Diagnostic, format_path
+from cjmkit.diagnostics import Diagnostic
 from cjmkit.loading.validation import describe_value, validate_model
 from cjmkit.loading.yaml_source import (
     Path,
@@ -17,12 +17,13 @@ from cjmkit.loading.yaml_source import (
     SourceMap,
     YamlProblems,
     decode,
+    diagnostic,
     parse_yaml,
+    read_map_bytes,
 )
 from cjmkit.models import Journey, Workspace
 
 WORKSPACE_FILE = "cjm.yaml"
-MAX_BYTES = codes.MAX_FILE_BYTES
 
 Kind = Literal["journey", "workspace"]
 
@@ -56,17 +57,7 @@ class Document:
         return self.model if isinstance(self.model, Workspace) else None
 
     def add(self, problem: Problem) -> None:
-        self.diagnostics.append(
-            Diagnostic(
-                file=self.display,
-                line=problem.line,
-                column=problem.column,
-                code=problem.code.code,
-                name=problem.code.name,
-                message=problem.message,
-                path=format_path(problem.path),
-            )
-        )
+        self.diagnostics.append(diagnostic(problem, self.display))
 
     def error_at(self, path: Path, code: Code, message: str, *, key: bool = False) -> None:
         """Record an error at the value (or key) found at ``path`` in this file."""
@@ -82,15 +73,7 @@ def load_document(path: pathlib.Path, display: str) -> Document:
     """Read, parse and validate one file. Never raises for bad content."""
     document = Document(path=path, display=display, kind=kind_of(path))
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        document.add(Problem(1, 1, codes.UNREADABLE, f"cannot read the file: {error.strerror or error}"))
-        return document
-    if len(raw) > MAX_BYTES:
-        document.add(Problem(1, 1, codes.TOO_COMPLEX, f"file is {len(raw)} bytes; the limit is {MAX_BYTES}"))
-        return document
-    try:
-        document.text = decode(raw)
+        document.text = decode(read_map_bytes(path))
         parsed = parse_yaml(document.text)
     except YamlProblems as problems:
         for problem in problems.problems:

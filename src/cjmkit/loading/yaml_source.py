@@ -8,6 +8,7 @@ key and value stands in the file.
 
 from __future__ import annotations
 
+import pathlib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,8 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from cjmkit import codes
-from cjmkit.codes import Code
+from cjmkit.codes import MAX_FILE_BYTES, Code
+from cjmkit.diagnostics import Diagnostic, format_path
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line, column
@@ -39,6 +41,19 @@ class Problem:
     code: Code
     message: str
     path: Path = ()
+
+
+def diagnostic(problem: Problem, file: str) -> Diagnostic:
+    """The reportable form of a problem found in ``file``."""
+    return Diagnostic(
+        file=file,
+        line=problem.line,
+        column=problem.column,
+        code=problem.code.code,
+        name=problem.code.name,
+        message=problem.message,
+        path=format_path(problem.path),
+    )
 
 
 class YamlProblems(Exception):
@@ -317,6 +332,19 @@ def parse_yaml(text: str) -> YamlDocument | None:
     if builder.problems:
         raise YamlProblems(builder.problems)
     return YamlDocument(data, builder.source_map)
+
+
+def read_map_bytes(path: pathlib.Path) -> bytes:
+    """A map file's bytes; :class:`YamlProblems` when it cannot be read or is too large."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        message = f"cannot read the file: {error.strerror or error}"
+        raise YamlProblems([Problem(1, 1, codes.UNREADABLE, message)]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        message = f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}"
+        raise YamlProblems([Problem(1, 1, codes.TOO_COMPLEX, message)])
+    return raw
 
 
 def decode(raw: bytes) -> str:
