@@ -184,8 +184,9 @@ def test_internal_error_is_one_line_without_traceback(monkeypatch: pytest.Monkey
 
 
 def test_every_command_help_ends_with_an_example() -> None:
-    for command in ("init", "validate", "lint", "rules", "render", "schema"):
-        result = run_cjm(command, "--help")
+    commands = ["init", "validate", "lint", "rules", "render", "diff", "convert", "fmt", "schema"]
+    for command in [[name] for name in commands] + [["metrics", "import"]]:
+        result = run_cjm(*command, "--help")
         assert result.exit_code == 0
         assert "Examples:" in result.stdout
         assert result.stdout.rstrip().splitlines()[-1].strip().startswith("cjm ")
@@ -229,3 +230,8 @@ def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.Monk
     monkeypatch.setattr(command, "load_project", broken)
     with pytest.raises(RuntimeError, match="boom"):
         run_cjm("--debug", "validate", str(EXAMPLES))
+
+
+def test_shell_completion_is_offered() -> None:
+    result = run_cjm("--help")
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
