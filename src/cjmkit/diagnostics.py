@@ -57,3 +57,8 @@ def format_path(parts: tuple[str | int, ...]) -> str:
         else:
             out += f".{part}" if out else part
     return out
+
+
+def plural(count: int, word: str) -> str:
+    """``3 files``, ``1 file``: English counts in messages and summaries."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

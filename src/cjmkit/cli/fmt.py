@@ -9,17 +9,13 @@ from typing import Annotated
 import typer
 
 from cjmkit.cli.common import OnlyMaps, Paths, examples, guarded
-from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
+from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, plural
 
 EPILOG = examples(
     "cjm fmt                           # the workspace around the current folder",
     "cjm fmt --check                   # in CI: exit 1 if a file needs formatting",
     "cjm fmt maps/doors.yaml --diff    # show the changes, write nothing",
 )
-
-
-def _files(count: int) -> str:
-    return f"{count} file{'' if count == 1 else 's'}"
 
 
 @guarded
@@ -65,14 +61,20 @@ def fmt(
                 sys.stdout.write(result.diff())
             else:
                 typer.echo(f"would reformat {result.display}")
-        summary = [f"{_files(len(changed))} would be reformatted", f"{_files(unchanged)} already formatted"]
+        summary = [
+            f"{plural(len(changed), 'file')} would be reformatted",
+            f"{plural(unchanged, 'file')} already formatted",
+        ]
     else:
         for result in changed:
             result.write()
             typer.echo(f"reformatted {result.display}")
-        summary = [f"reformatted {_files(len(changed))}", f"{_files(unchanged)} left unchanged"]
+        summary = [
+            f"reformatted {plural(len(changed), 'file')}",
+            f"{plural(unchanged, 'file')} left unchanged",
+        ]
     if failed:
-        summary.append(f"{_files(len(failed))} not formatted")
+        summary.append(f"{plural(len(failed), 'file')} not formatted")
     sys.stdout.flush()
     typer.echo(", ".join(summary), err=diff)
     failing = failed or ((check or diff) and changed)

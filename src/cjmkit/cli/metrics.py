@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cjmkit.cli.common import Paths, examples, guarded, load_maps
-from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
+from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, plural
 
 EPILOG = examples(
     "cjm metrics import metrics.csv                # maps of the workspace around the current folder",
@@ -28,10 +28,6 @@ app = typer.Typer(
 @app.callback()
 def metrics() -> None:
     """Update measured values of maps (KPI actuals, funnels) from analytics exports."""
-
-
-def _count(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 @guarded
@@ -60,19 +56,19 @@ def import_csv(
     if problems:
         for problem in sorted(problems, key=lambda p: (p.file != display, p.file, p.line)):
             typer.echo(str(problem))
-        typer.echo(f"{_count(len(problems), 'problem')}; nothing written.")
+        typer.echo(f"{plural(len(problems), 'problem')}; nothing written.")
         raise typer.Exit(EXIT_FINDINGS)
     for change in plan.changes:
         typer.echo(str(change))
     files = len(plan.updates)
-    summary = f"{_count(len(plan.changes), 'value')} in {_count(files, 'file')}"
+    summary = f"{plural(len(plan.changes), 'value')} in {plural(files, 'file')}"
     if dry_run:
         summary = f"would update {summary} (dry run: nothing written)"
     else:
         plan.write()
         summary = f"updated {summary}"
     if plan.unchanged:
-        summary += f"; {_count(plan.unchanged, 'value')} already up to date"
+        summary += f"; {plural(plan.unchanged, 'value')} already up to date"
     typer.echo(summary)
     raise typer.Exit(EXIT_OK)
 

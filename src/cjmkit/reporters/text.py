@@ -8,7 +8,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from cjmkit.diagnostics import Diagnostic, Severity
+from cjmkit.diagnostics import Diagnostic, Severity, plural
 from cjmkit.reporters.base import Run
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
@@ -27,10 +27,6 @@ def excerpt(source: str, line: int, column: int) -> list[tuple[str, str]]:
         text = text[start : start + _EXCERPT_WIDTH]
         caret -= start
     return [(str(line), text), ("", " " * caret + "^")]
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def report_text(run: Run, out: TextIO) -> None:

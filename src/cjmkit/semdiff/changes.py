@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from cjmkit.diagnostics import plural
 from cjmkit.metrics import format_number
 from cjmkit.models import KPI, Funnel, Journey, Persona, Stage, Workspace
 from cjmkit.models.base import SLUG_PATTERN
@@ -389,16 +390,12 @@ def _kpi_context(name: str, new: KPI) -> str:
     return ""
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
-
-
 def _added_detail(item: Any) -> str:
     if isinstance(item, KPI):
         return f" (target {show(item.target)}, actual {show(item.actual)})"
     if isinstance(item, Stage):
         counts = [
-            _count(len(getattr(item, name)), _KIND_LABEL.get(kind, kind))
+            plural(len(getattr(item, name)), _KIND_LABEL.get(kind, kind))
             for name, kind in _STAGE_CHILDREN
             if getattr(item, name)
         ]

@@ -6,16 +6,12 @@ import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from cjmkit.diagnostics import Diagnostic
+from cjmkit.diagnostics import Diagnostic, plural
 from cjmkit.reporters.json import diagnostic_record
 from cjmkit.semdiff.changes import Change, flat
 from cjmkit.semdiff.compare import Comparison, FileDiff
 
 _MARK = {"added": "+", "removed": "-", "changed": "~", "moved": ">"}
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def totals(comparison: Comparison) -> dict[str, int]:
@@ -36,15 +32,15 @@ def summary_line(comparison: Comparison) -> str:
     parts = [
         part
         for part in (
-            _plural(count["journeys"], "journey") if count["journeys"] else "",
-            _plural(count["workspaces"], "workspace file") if count["workspaces"] else "",
+            plural(count["journeys"], "journey") if count["journeys"] else "",
+            plural(count["workspaces"], "workspace file") if count["workspaces"] else "",
         )
         if part
     ]
     return (
-        f"differences in {' and '.join(parts)}: {_plural(count['changes'], 'change')}, "
-        f"{_plural(count['new_findings'], 'new finding')}, "
-        f"{_plural(count['resolved_findings'], 'resolved finding')}"
+        f"differences in {' and '.join(parts)}: {plural(count['changes'], 'change')}, "
+        f"{plural(count['new_findings'], 'new finding')}, "
+        f"{plural(count['resolved_findings'], 'resolved finding')}"
     )
 
 
@@ -53,7 +49,7 @@ def _heading(diff: FileDiff) -> str:
     name = f"journey {diff.journey}" if diff.kind == "journey" else "workspace"
     if diff.status == "changed":
         return f"{name} ({diff.status})"
-    detail = f': "{flat(diff.title)}", {_plural(diff.stages, "stage")}' if diff.title else ""
+    detail = f': "{flat(diff.title)}", {plural(diff.stages, "stage")}' if diff.title else ""
     return f"{name} ({diff.status}{detail})"
 
 
@@ -94,7 +90,7 @@ def _errors_text(comparison: Comparison, out: TextIO) -> None:
         write_diagnostic(console, error, comparison.sources.get(error.file, ""))
     files = len({error.file for error in comparison.errors})
     out.write(
-        f"Not compared: {_plural(len(comparison.errors), 'error')} in {_plural(files, 'file')}; "
+        f"Not compared: {plural(len(comparison.errors), 'error')} in {plural(files, 'file')}; "
         "fix the maps first (`cjm validate`).\n"
     )
 
@@ -114,7 +110,7 @@ def report_md(comparison: Comparison, out: TextIO) -> None:
     md = _markdown_text()
     blocks = [f"## Journey map changes: {md(comparison.old)} → {md(comparison.new)}"]
     if comparison.errors:
-        blocks.append(f"**Not compared:** {_plural(len(comparison.errors), 'validation error')}.")
+        blocks.append(f"**Not compared:** {plural(len(comparison.errors), 'validation error')}.")
         blocks.append(
             "\n".join(f"- {md(_where(e))}: {md(e.message)} ({md(e.code)})" for e in comparison.errors)
         )
