@@ -21,25 +21,14 @@ EPILOG = examples(
 )
 
 
-def _shown(text: str) -> str:
-    """Text from the input as it may reach a terminal: no control characters."""
-    return "".join(char if char.isprintable() else "\ufffd" if char != "\t" else " " for char in text)
-
-
 def _print(diagnostics: list[Diagnostic], source: str) -> None:
-    """``FILE:LINE:COLUMN: severity CODE message`` with the source line and a caret, like a compiler."""
-    from cjmkit.interop.mermaid import source_lines
+    from rich.console import Console
 
-    lines = source_lines(source)
+    from cjmkit.reporters.text import write_diagnostic
+
+    console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
     for diagnostic in diagnostics:
-        where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
-        typer.echo(
-            _shown(f"{where}: {diagnostic.severity.value} {diagnostic.code} {diagnostic.message}"), err=True
-        )
-        if 1 <= diagnostic.line <= len(lines):
-            gutter = str(diagnostic.line)
-            typer.echo(f"{gutter} | {_shown(lines[diagnostic.line - 1])}", err=True)
-            typer.echo(f"{' ' * len(gutter)} | {' ' * (diagnostic.column - 1)}^", err=True)
+        write_diagnostic(console, diagnostic, source, severity=True)
 
 
 @guarded

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import TextIO
 
 from rich.console import Console
 from rich.text import Text
 
-from cjmkit.diagnostics import Diagnostic, Severity, plural
+from cjmkit.diagnostics import Diagnostic, Severity, plural, visible
 from cjmkit.reporters.base import Run
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 _EXCERPT_WIDTH = 100
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def excerpt(source: str, line: int, column: int) -> list[tuple[str, str]]:
-    """The source line and a caret under ``column``, as (gutter, text) pairs."""
-    lines = source.splitlines()
+    """The source line and a caret under ``column``, as (gutter, text) pairs.
+
+    Only LF (or CR LF) ends a line, as both YAML and Mermaid count them for real files;
+    control characters are shown as U+FFFD so they neither reach the terminal nor shift the caret.
+    """
+    lines = [text.removesuffix("\r") for text in source.split("\n")]
     if not 1 <= line <= len(lines):
         return []
-    text = lines[line - 1].replace("\t", " ")
+    text = _CONTROL.sub("\ufffd", lines[line - 1].replace("\t", " "))
     caret = max(column - 1, 0)
     if len(text) > _EXCERPT_WIDTH:
         start = max(0, min(caret - _EXCERPT_WIDTH // 2, len(text) - _EXCERPT_WIDTH))
@@ -50,12 +56,17 @@ def report_text(run: Run, out: TextIO) -> None:
         console.print(Text(f"All {plural(run.files, 'file')} valid.", style="bold green"))
 
 
-def write_diagnostic(console: Console, diagnostic: Diagnostic, source: str) -> None:
+def write_diagnostic(
+    console: Console, diagnostic: Diagnostic, source: str, *, severity: bool = False
+) -> None:
+    """``FILE:LINE:COLUMN: [severity] CODE message`` and the source line with a caret, like a compiler."""
     head = Text()
     head.append(f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}:", style="bold")
     head.append(" ")
+    if severity:
+        head.append(f"{diagnostic.severity.value} ", style=_STYLE[diagnostic.severity])
     head.append(diagnostic.code, style=_STYLE[diagnostic.severity])
-    head.append(f" {diagnostic.message}")
+    head.append(f" {visible(diagnostic.message)}")
     console.print(head)
     rows = excerpt(source, diagnostic.line, diagnostic.column)
     width = max((len(gutter) for gutter, _ in rows), default=0)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from cjmkit.diagnostics import visible
 from cjmkit.loading.document import Document
 from cjmkit.loading.yaml_source import Path
 from cjmkit.models import Channel, Journey, Persona, Stage, Thresholds, Workspace
@@ -68,14 +68,6 @@ class Scope:
         for document, journey in self.journeys():
             if isinstance(journey.persona, Persona):
                 yield document, ("persona",), journey.persona
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """Control characters (a YAML "\\e" can carry an ESC) shown as escapes, never sent to a terminal."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def quote(text: str) -> str:
