@@ -74,6 +74,7 @@ def render(
     from cjmkit.renderers import FORMATS
     from cjmkit.renderers.context import Brand
     from cjmkit.renderers.pipeline import logo_data_uri, render_project
+    from cjmkit.reporters.text import write_diagnostic
 
     formats = list(dict.fromkeys(f.strip().lower() for f in to.split(",") if f.strip()))
     if not formats or any(f not in FORMATS for f in formats):
@@ -107,9 +108,9 @@ def render(
         typer.echo(f"wrote {path}")
     for file, why in result.failed:
         err.print(f"cjm: cannot render {file}: {why}; run `cjm validate {file}`")
-        for diagnostic in next(d for d in project.documents if d.display == file).diagnostics[:10]:
-            where = f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}"
-            err.print(f"  {where}: {diagnostic.code} {diagnostic.message}")
+        document = next(d for d in project.documents if d.display == file)
+        for diagnostic in document.diagnostics[:10]:
+            write_diagnostic(err, diagnostic, document.text)
     if not result.written and not result.failed:
         typer.echo("nothing to render", err=True)
     sys.stdout.flush()
