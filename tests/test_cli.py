@@ -171,7 +171,7 @@ def test_json_lists_every_error_sorted(tmp_path: pathlib.Path) -> None:
 
 
 def test_internal_error_is_one_line_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cjmkit.workspace as command
+    import cjmkit.project as command
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
@@ -222,7 +222,7 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cjmkit.workspace as command
+    import cjmkit.project as command
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")

@@ -11,9 +11,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from cjmkit.models import Journey, Workspace
+from cjmkit.project import load_project
 from cjmkit.scaffold import Language, Template
 from cjmkit.schema import build_schemas
-from cjmkit.workspace import load_project
 from conftest import run_cjm
 
 TEMPLATES = [template.value for template in Template]

@@ -306,7 +306,7 @@ def test_github_annotations_for_findings(tmp_path: pathlib.Path) -> None:
 
 
 def test_rules_command() -> None:
-    from cjmkit.rules import RULES
+    from cjmkit.analysis.rules import RULES
 
     listing = run_cjm("rules")
     assert listing.exit_code == 0
@@ -321,7 +321,7 @@ def test_rules_command() -> None:
 
 
 def test_every_rule_documents_why_example_and_fix() -> None:
-    from cjmkit.rules import RULES
+    from cjmkit.analysis.rules import RULES
 
     for rule in RULES.values():
         assert "Why:" in rule.explanation and "Example" in rule.explanation and "Fix:" in rule.explanation, (
@@ -330,7 +330,7 @@ def test_every_rule_documents_why_example_and_fix() -> None:
 
 
 def test_registry_refuses_duplicates() -> None:
-    from cjmkit.rules import rule
+    from cjmkit.analysis.rules import rule
 
     with pytest.raises(ValueError, match="registered twice"):
         rule("CJM101", "another-slug", "info", "x")(lambda scope: [])

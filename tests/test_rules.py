@@ -22,9 +22,9 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
+from cjmkit.analysis.rules import RULES, Rule
 from cjmkit.cli import app
 from cjmkit.diagnostics import Severity
-from cjmkit.rules import RULES, Rule
 
 CASES = pathlib.Path(__file__).resolve().parent / "rules"
 VARIANTS = ("trigger", "clean")

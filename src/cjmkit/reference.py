@@ -14,7 +14,7 @@ from cjmkit.schema import build_schemas
 
 #: Order in which the format's objects are documented.
 SECTIONS = {
-    "workspace.schema.json": ["Workspace", "Segment", "Persona", "Motivations", "Channel", "Analysis",
+    "workspace.schema.json": ["Workspace", "Segment", "Persona", "Motivations", "Channel", "AnalysisSettings",
                               "Thresholds", "RenderSettings"],
     "journey.schema.json": ["Journey", "Economics", "Stage", "Touchpoint", "Objection", "Barrier", "KPI",
                             "Funnel", "Evidence"],
@@ -88,7 +88,7 @@ def codes_table() -> str:
 
 
 def rules_table() -> str:
-    from cjmkit.rules import RULES
+    from cjmkit.analysis.rules import RULES
 
     lines = ["| code | slug | default severity | what it finds |", "|---|---|---|---|"]
     for rule in sorted(RULES.values(), key=lambda r: r.code):

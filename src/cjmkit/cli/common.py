@@ -15,7 +15,7 @@ from cjmkit.errors import CjmError
 from cjmkit.reporters import REPORTERS
 
 if TYPE_CHECKING:
-    from cjmkit.workspace import Project
+    from cjmkit.project import Project
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -76,7 +76,7 @@ def load_maps(
 ) -> Project:
     """The project to check; with ``only_maps`` and no map among the paths, a quiet exit 0."""
     # Imported here: the models take a third of a second to build, and `cjm --help` needs none.
-    from cjmkit.workspace import NothingToCheck, default_paths, load_project
+    from cjmkit.project import NothingToCheck, default_paths, load_project
 
     targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
     try:

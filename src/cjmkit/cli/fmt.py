@@ -33,8 +33,8 @@ def fmt(
     from rich.console import Console
 
     from cjmkit.editing.fmt import format_file
+    from cjmkit.project import NothingToCheck, default_paths, discover
     from cjmkit.reporters.text import write_diagnostic
-    from cjmkit.workspace import NothingToCheck, default_paths, discover
 
     targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
     files = discover(targets, only_maps=only_maps)

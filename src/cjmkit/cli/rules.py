@@ -22,7 +22,7 @@ def rules(
 ) -> None:
     """List every analysis rule, or explain one."""
     from cjmkit.analysis import selector_hint
-    from cjmkit.rules import RULES, find_rule
+    from cjmkit.analysis.rules import RULES, find_rule
 
     if name is None:
         for listed in sorted(RULES.values(), key=lambda r: r.code):

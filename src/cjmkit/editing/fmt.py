@@ -53,8 +53,8 @@ from cjmkit.editing import (
 from cjmkit.loading.document import kind_of
 from cjmkit.loading.validation import models_at
 from cjmkit.loading.yaml_source import (
-    Path,
     Problem,
+    YamlPath,
     YamlProblems,
     decode,
     diagnostic,
@@ -104,7 +104,7 @@ class _Layout(SourceText):
     def shifted(self, first: int, last: int, delta: int) -> list[str]:
         return [_shift(line, delta) for line in self.lines[first : last + 1]]
 
-    def order(self, names: list[str], path: Path) -> list[int]:
+    def order(self, names: list[str], path: YamlPath) -> list[int]:
         """Indices of ``names`` in canonical order (stable for keys the model does not know)."""
         models = models_at(self.model, path)
         if not models:
@@ -112,7 +112,7 @@ class _Layout(SourceText):
         rank = {name: i for i, name in enumerate(canonical_order(models[0]))}
         return sorted(range(len(names)), key=lambda i: (rank.get(names[i], len(rank)), i))
 
-    def mapping(self, node: MappingNode, column: int, path: Path) -> list[str]:
+    def mapping(self, node: MappingNode, column: int, path: YamlPath) -> list[str]:
         """Lines from the mapping's first key to its last content line, keys at ``column``."""
         pairs = node.value
         own_column = pairs[0][0].start_mark.column
@@ -157,7 +157,7 @@ class _Layout(SourceText):
         ]
 
     def entry(
-        self, key: Node, value: Node, start: int, last: int, delta: int, column: int, path: Path
+        self, key: Node, value: Node, start: int, last: int, delta: int, column: int, path: YamlPath
     ) -> list[str]:
         """Lines of one key (from ``start``, its leading comments) to the end of its value."""
         line = key.start_mark.line
@@ -202,7 +202,7 @@ class _Layout(SourceText):
         content_delta = content_column - (len(first) - len(first.lstrip(" ")))
         return self.shifted(start, header_line, delta) + self.shifted(header_line + 1, last, content_delta)
 
-    def sequence(self, node: SequenceNode, column: int, path: Path) -> list[str]:
+    def sequence(self, node: SequenceNode, column: int, path: YamlPath) -> list[str]:
         """Lines from the first dash to the last item's content, dashes at ``column``."""
         dashes = [self.dash(item) for item in node.value]
         if any(dash is None for dash in dashes):
@@ -224,7 +224,7 @@ class _Layout(SourceText):
             previous_last = last
         return lines
 
-    def item(self, item: Node, line: int, last: int, delta: int, column: int, path: Path) -> list[str]:
+    def item(self, item: Node, line: int, last: int, delta: int, column: int, path: YamlPath) -> list[str]:
         """Lines of one list item, its dash at ``column``."""
         if (
             isinstance(item, MappingNode)
@@ -261,7 +261,7 @@ class _Layout(SourceText):
             lines[0] = lines[0][: column + 2] + lines[0][column + 1 + gap :]
         return lines
 
-    def order_flow(self, node: Node, path: Path, lines: list[str], first: int, delta: int) -> None:
+    def order_flow(self, node: Node, path: YamlPath, lines: list[str], first: int, delta: int) -> None:
         """Order the keys of a one-line flow collection in place (``lines`` start at line ``first``)."""
         if not isinstance(node, MappingNode | SequenceNode) or not node.flow_style:
             return
@@ -276,7 +276,7 @@ class _Layout(SourceText):
         start, end = node.start_mark.column, node.end_mark.column
         lines[line - first] = _shift(original[:start] + ordered + original[end:], delta)
 
-    def flow_text(self, node: Node, path: Path) -> str:
+    def flow_text(self, node: Node, path: YamlPath) -> str:
         start, end = node.start_mark.index, node.end_mark.index
         if not isinstance(node, MappingNode | SequenceNode):
             return self.text[start:end]

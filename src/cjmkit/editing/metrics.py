@@ -40,15 +40,15 @@ from typing import Any
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cjmkit.checks import check_journey
 from cjmkit.diagnostics import format_path
 from cjmkit.editing import MAPPING_INDENT, SourceText, compose, has_aliases, is_empty_scalar
 from cjmkit.errors import UsageError
 from cjmkit.loading.document import Document, load_document
 from cjmkit.loading.validation import did_you_mean
-from cjmkit.loading.yaml_source import Path, YamlProblems, parse_yaml
+from cjmkit.loading.yaml_source import YamlPath, YamlProblems, parse_yaml
 from cjmkit.output import write_atomic
-from cjmkit.workspace import Project
+from cjmkit.project import Project
+from cjmkit.project.checks import check_journey
 
 COLUMNS = ("journey", "stage", "field", "value")
 FUNNEL_FIELDS = ("funnel.entered", "funnel.advanced")
@@ -372,7 +372,7 @@ class _Unsupported(Exception):
 # --- planning the import -----------------------------------------------------------------------------
 
 
-def _target(row: MetricRow, stage: int, kpi: int | None) -> Path:
+def _target(row: MetricRow, stage: int, kpi: int | None) -> YamlPath:
     if kpi is not None:
         return ("stages", stage, "kpis", kpi, "actual")
     return ("stages", stage, "funnel", row.field.split(".", 1)[1])
@@ -384,7 +384,7 @@ class _Resolved:
     document: Document
     stage: int
     kpi: int | None
-    path: Path
+    path: YamlPath
 
 
 def _ids(items: Any) -> list[str]:
@@ -406,7 +406,7 @@ def _resolve(
             journeys.setdefault(document.data["id"], []).append(document)
     resolved: list[_Resolved] = []
     problems: list[Issue] = []
-    seen: dict[tuple[pathlib.Path, Path], int] = {}
+    seen: dict[tuple[pathlib.Path, YamlPath], int] = {}
     for row in rows:
 
         def problem(message: str, row: MetricRow = row) -> None:
@@ -463,7 +463,7 @@ def _resolve(
     return resolved, problems
 
 
-def _set(container: Any, path: Path, value: Any) -> None:
+def _set(container: Any, path: YamlPath, value: Any) -> None:
     for part in path[:-1]:
         if isinstance(part, str) and isinstance(container, dict) and container.get(part) is None:
             container[part] = {}
@@ -573,7 +573,7 @@ def _plan_funnel(editor: _Editor, stage_node: Node | None, rows: list[_Resolved]
         editor.add_keys(value, missing, rank=-3)
 
 
-def _old_value(data: Any, path: Path) -> Any:
+def _old_value(data: Any, path: YamlPath) -> Any:
     for part in path:
         if isinstance(part, int) and isinstance(data, list) and part < len(data):
             data = data[part]
@@ -584,7 +584,7 @@ def _old_value(data: Any, path: Path) -> Any:
     return data
 
 
-def _old_text(editor: _Editor, root: Node | None, path: Path, old: Any) -> str:
+def _old_text(editor: _Editor, root: Node | None, path: YamlPath, old: Any) -> str:
     """The old value as the map writes it (``0.032``, not ``0.032000000000000001``)."""
     node = root
     for part in path:

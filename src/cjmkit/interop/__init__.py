@@ -127,7 +127,7 @@ def _from_mermaid(path: pathlib.Path, display: str) -> Conversion:
 
 
 def _from_journey(path: pathlib.Path, target: Format) -> Conversion:
-    from cjmkit.workspace import load_project
+    from cjmkit.project import load_project
 
     try:  # unreadable input is an I/O error (exit 2), not a validation error of the map
         path.open("rb").close()

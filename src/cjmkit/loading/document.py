@@ -12,9 +12,9 @@ from cjmkit.codes import Code
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.loading.validation import describe_value, validate_model
 from cjmkit.loading.yaml_source import (
-    Path,
     Problem,
     SourceMap,
+    YamlPath,
     YamlProblems,
     decode,
     diagnostic,
@@ -59,7 +59,7 @@ class Document:
     def add(self, problem: Problem) -> None:
         self.diagnostics.append(diagnostic(problem, self.display))
 
-    def error_at(self, path: Path, code: Code, message: str, *, key: bool = False) -> None:
+    def error_at(self, path: YamlPath, code: Code, message: str, *, key: bool = False) -> None:
         """Record an error at the value (or key) found at ``path`` in this file."""
         line, column = self.source_map.key(path) if key else self.source_map.value(path)
         self.add(Problem(line, column, code, message, path))

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from cjmkit import codes
 from cjmkit.codes import Code
 from cjmkit.diagnostics import format_path
-from cjmkit.loading.yaml_source import Path, Problem, SourceMap
+from cjmkit.loading.yaml_source import Problem, SourceMap, YamlPath
 from cjmkit.models.base import SLUG_PATTERN
 from cjmkit.models.journey import UNION_TAGS
 
@@ -68,7 +68,7 @@ def _is_model(candidate: Any) -> bool:
     return isinstance(candidate, type) and issubclass(candidate, BaseModel)
 
 
-def models_at(root: type[BaseModel], loc: Path) -> list[type[BaseModel]]:
+def models_at(root: type[BaseModel], loc: YamlPath) -> list[type[BaseModel]]:
     """The model classes that describe the mapping at ``loc``."""
     current: list[Any] = [root]
     for part in loc:
@@ -94,7 +94,7 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Path:
+def _clean_loc(loc: tuple[Any, ...]) -> YamlPath:
     cleaned: list[str | int] = []
     for index, part in enumerate(loc):
         if index and loc[index - 1] == "persona" and part in UNION_TAGS:

@@ -22,7 +22,7 @@ from cjmkit import codes
 from cjmkit.codes import MAX_FILE_BYTES, Code
 from cjmkit.diagnostics import Diagnostic, format_path
 
-Path = tuple[str | int, ...]
+YamlPath = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line, column
 
 #: Limits that keep hostile files from hanging the tool or eating memory.
@@ -40,7 +40,7 @@ class Problem:
     column: int
     code: Code
     message: str
-    path: Path = ()
+    path: YamlPath = ()
 
 
 def diagnostic(problem: Problem, file: str) -> Diagnostic:
@@ -66,16 +66,16 @@ class YamlProblems(Exception):
 class SourceMap:
     """Where each key and value of a document stands (1-based line, column)."""
 
-    values: dict[Path, Position] = field(default_factory=dict)
-    keys: dict[Path, Position] = field(default_factory=dict)
+    values: dict[YamlPath, Position] = field(default_factory=dict)
+    keys: dict[YamlPath, Position] = field(default_factory=dict)
 
-    def value(self, path: Path) -> Position:
+    def value(self, path: YamlPath) -> Position:
         """Position of the value at ``path``, or of its nearest existing ancestor."""
         while path not in self.values and path:
             path = path[:-1]
         return self.values.get(path, (1, 1))
 
-    def key(self, path: Path) -> Position:
+    def key(self, path: YamlPath) -> Position:
         """Position of the key at ``path`` (falls back to its value or ancestor)."""
         return self.keys.get(path) or self.value(path)
 
@@ -119,7 +119,7 @@ class _Builder:
         self.active: set[int] = set()
         self._scalars = YAML(typ="safe", pure=True).constructor
 
-    def build(self, node: Node, path: Path, depth: int) -> Any:
+    def build(self, node: Node, path: YamlPath, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
             raise _Stop(
@@ -149,7 +149,7 @@ class _Builder:
         finally:
             self.active.discard(id(node))
 
-    def check_tag(self, node: Node, expected: str, path: Path) -> None:
+    def check_tag(self, node: Node, expected: str, path: YamlPath) -> None:
         if node.tag != _TAG + expected:
             line, column = _position(node)
             self.problems.append(
@@ -162,7 +162,7 @@ class _Builder:
                 )
             )
 
-    def mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
+    def mapping(self, node: MappingNode, path: YamlPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: list[tuple[Node, Node]] = []
         for key_node, value_node in node.value:
@@ -194,7 +194,7 @@ class _Builder:
                 result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
 
-    def merge_pairs(self, value_node: Node, path: Path) -> list[tuple[Node, Node]]:
+    def merge_pairs(self, value_node: Node, path: YamlPath) -> list[tuple[Node, Node]]:
         sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
         pairs: list[tuple[Node, Node]] = []
         for source in sources:
@@ -207,7 +207,7 @@ class _Builder:
             pairs.extend(source.value)
         return pairs
 
-    def key(self, key_node: Node, path: Path) -> str | None:
+    def key(self, key_node: Node, path: YamlPath) -> str | None:
         if isinstance(key_node, ScalarNode) and key_node.tag == _TAG + "str":
             return str(key_node.value)
         line, column = _position(key_node)
@@ -222,7 +222,7 @@ class _Builder:
         )
         return None
 
-    def scalar(self, node: ScalarNode, path: Path) -> Any:
+    def scalar(self, node: ScalarNode, path: YamlPath) -> Any:
         tag = node.tag
         if tag == _TAG + "str":
             return str(node.value)

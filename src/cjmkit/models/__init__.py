@@ -12,7 +12,7 @@ from cjmkit.models.journey import (
     Touchpoint,
 )
 from cjmkit.models.workspace import (
-    Analysis,
+    AnalysisSettings,
     Channel,
     Motivations,
     Persona,
@@ -24,7 +24,7 @@ from cjmkit.models.workspace import (
 
 __all__ = [
     "KPI",
-    "Analysis",
+    "AnalysisSettings",
     "Barrier",
     "Channel",
     "Economics",

@@ -85,7 +85,7 @@ class Thresholds(Model):
     """A stage converting less than this share (advanced / entered) is a high drop-off."""
 
 
-class Analysis(Model):
+class AnalysisSettings(Model):
     """Settings of `cjm lint`."""
 
     ignore: list[Text] = []
@@ -122,7 +122,7 @@ class Workspace(Model):
     """Personas shared by the journeys."""
     channels: list[Channel] = []
     """Channels shared by the journeys."""
-    analysis: Analysis | None = None
+    analysis: AnalysisSettings | None = None
     """Settings of the analysis rules."""
     render: RenderSettings | None = None
     """Branding of rendered documents."""

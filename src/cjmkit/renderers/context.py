@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cjmkit.analysis import Analysis, ChannelSummary, GrowthPoint, StageHealth
+from cjmkit.analysis import AnalysisResult, ChannelSummary, GrowthPoint, StageHealth
+from cjmkit.analysis.measures import conversion, kpi_misses_target
 from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.loading.document import Document
-from cjmkit.metrics import conversion, kpi_misses_target
 from cjmkit.models import KPI, Channel, Journey, Motivations, Persona, Segment, Stage
 from cjmkit.renderers.i18n import Locale
 
@@ -273,7 +273,7 @@ def emotion_curve(stages: list[StageView], column: float = 220.0, height: float 
 
 
 def journey_view(
-    document: Document, workspace: Document | None, analysis: Analysis, brand: Brand,
+    document: Document, workspace: Document | None, analysis: AnalysisResult, brand: Brand,
     locale_override: str | None = None,
 ) -> JourneyView:  # fmt: skip
     journey = document.journey

@@ -12,8 +12,8 @@ import shutil
 
 import graphviz  # type: ignore[import-untyped]
 
+from cjmkit.analysis.flow import journey_flow
 from cjmkit.errors import CjmError
-from cjmkit.flow import journey_flow
 from cjmkit.renderers.context import EMOTION_COLORS, NO_EMOTION_COLOR, JourneyView
 
 INSTALL_HINT = (

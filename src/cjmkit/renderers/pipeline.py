@@ -11,14 +11,14 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from cjmkit.analysis import Analysis
+from cjmkit.analysis import AnalysisResult
 from cjmkit.errors import CjmError, UsageError
 from cjmkit.loading.document import Document
 from cjmkit.output import write_atomic
+from cjmkit.project import Project
 from cjmkit.renderers import FORMATS, NEEDS_DOT
 from cjmkit.renderers.context import Brand, JourneyView, journey_view
 from cjmkit.renderers.environment import make_environment
-from cjmkit.workspace import Project
 
 T = TypeVar("T")
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -73,7 +73,7 @@ def output_names(journeys: Sequence[Document]) -> dict[pathlib.Path, str]:
 
 def render_project(
     project: Project,
-    analysis: Analysis,
+    analysis: AnalysisResult,
     formats: Sequence[str],
     out: pathlib.Path,
     brand_for: Callable[[Document | None], Brand],

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from cjmkit.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from cjmkit.analysis import Analysis
+    from cjmkit.analysis import AnalysisResult
 
 
 @dataclass(frozen=True)
@@ -19,4 +19,4 @@ class Run:
     files: int
     diagnostics: list[Diagnostic]
     sources: Mapping[str, str] = field(default_factory=dict)
-    analysis: Analysis | None = None
+    analysis: AnalysisResult | None = None

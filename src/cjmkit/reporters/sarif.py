@@ -23,7 +23,7 @@ def artifact_uri(file: str) -> str:
 
 
 def rule_descriptors() -> list[dict[str, Any]]:
-    from cjmkit.rules import RULES
+    from cjmkit.analysis.rules import RULES
 
     descriptors = [
         {

@@ -32,8 +32,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from cjmkit.analysis.measures import format_number
 from cjmkit.diagnostics import plural
-from cjmkit.metrics import format_number
 from cjmkit.models import KPI, Funnel, Journey, Persona, Stage, Workspace
 from cjmkit.models.base import SLUG_PATTERN
 

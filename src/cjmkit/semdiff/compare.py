@@ -12,6 +12,7 @@ from typing import Literal
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.errors import UsageError
 from cjmkit.loading.document import Document
+from cjmkit.project import default_paths
 from cjmkit.semdiff.changes import Change, compare_journeys, compare_workspaces, file_moved
 from cjmkit.semdiff.sides import (
     Side,
@@ -22,7 +23,6 @@ from cjmkit.semdiff.sides import (
     revision_side,
     scratch_folder,
 )
-from cjmkit.workspace import default_paths
 
 Status = Literal["added", "removed", "changed"]
 FindingKey = tuple[str, str | None, str | None, str | None]

@@ -20,7 +20,8 @@ from cjmkit.analysis import analyse, selected_rules
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.errors import UsageError
 from cjmkit.loading.document import WORKSPACE_FILE, Document
-from cjmkit.workspace import SKIP_DIRS, YAML_SUFFIXES, Project, discover, load_project
+from cjmkit.project import Project, discover, load_project
+from cjmkit.project.discovery import SKIP_DIRS, YAML_SUFFIXES
 
 
 @dataclass

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cjmkit import codes
 from cjmkit.loading.document import Document
 from cjmkit.loading.validation import did_you_mean
-from cjmkit.loading.yaml_source import Path
+from cjmkit.loading.yaml_source import YamlPath
 from cjmkit.models.base import SLUG_PATTERN
-from cjmkit.workspace import Project
+
+if TYPE_CHECKING:
+    from cjmkit.project import Project
 
 UNIT_RANGES = {"ratio": (0.0, 1.0), "percent": (0.0, 100.0)}
 _SLUG = re.compile(SLUG_PATTERN)
@@ -46,7 +48,9 @@ def ids(container: Any, key: str) -> set[str]:
     return {i for _, item in items(container, key) if (i := text(item, "id")) is not None}
 
 
-def unique_ids(document: Document, kind: str, elements: Iterable[tuple[Path, dict[str, Any]]]) -> set[str]:
+def unique_ids(
+    document: Document, kind: str, elements: Iterable[tuple[YamlPath, dict[str, Any]]]
+) -> set[str]:
     """Report every id seen before among ``elements`` (path of the element, the element)."""
     seen: set[str] = set()
     for path, element in elements:
@@ -59,7 +63,9 @@ def unique_ids(document: Document, kind: str, elements: Iterable[tuple[Path, dic
     return seen
 
 
-def resolve(document: Document, path: Path, kind: str, reference: Any, known: set[str], where: str) -> None:
+def resolve(
+    document: Document, path: YamlPath, kind: str, reference: Any, known: set[str], where: str
+) -> None:
     # Non-text and non-slug references are reported by the model validation.
     if not isinstance(reference, str) or not _SLUG.match(reference) or reference in known:
         return
@@ -163,7 +169,7 @@ def check_journey(document: Document, workspace_document: Document | None) -> No
 
     for s, stage in stages:
         for t, touchpoint in items(stage, "touchpoints"):
-            here: Path = ("stages", s, "touchpoints", t)
+            here: YamlPath = ("stages", s, "touchpoints", t)
             if workspace_known:
                 resolve(
                     document,
@@ -191,7 +197,7 @@ def check_funnel(document: Document, stage_index: int, funnel: Any) -> None:
         )
 
 
-def check_kpi_units(document: Document, path: Path, kpi: dict[str, Any]) -> None:
+def check_kpi_units(document: Document, path: YamlPath, kpi: dict[str, Any]) -> None:
     unit = kpi.get("unit")
     if unit not in UNIT_RANGES:
         return

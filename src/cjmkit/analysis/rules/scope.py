@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from cjmkit.diagnostics import visible
 from cjmkit.loading.document import Document
-from cjmkit.loading.yaml_source import Path
+from cjmkit.loading.yaml_source import YamlPath
 from cjmkit.models import Channel, Journey, Persona, Stage, Thresholds, Workspace
 
 
@@ -16,7 +16,7 @@ class Hit:
     """A rule's raw finding: where, what, and which element."""
 
     document: Document
-    path: Path
+    path: YamlPath
     message: str
     journey: str | None = None
     stage: str | None = None
@@ -51,7 +51,7 @@ class Scope:
             for index, stage in enumerate(journey.stages):
                 yield document, journey, index, stage
 
-    def channels(self) -> Iterator[tuple[Document, Path, Channel]]:
+    def channels(self) -> Iterator[tuple[Document, YamlPath, Channel]]:
         """Every channel definition: the workspace's, then each journey's local ones."""
         if self.workspace_document and self.workspace:
             for index, channel in enumerate(self.workspace.channels):
@@ -60,7 +60,7 @@ class Scope:
             for index, channel in enumerate(journey.channels):
                 yield document, ("channels", index), channel
 
-    def personas(self) -> Iterator[tuple[Document, Path, Persona]]:
+    def personas(self) -> Iterator[tuple[Document, YamlPath, Persona]]:
         """Every persona: the workspace's, then those written inline in journeys."""
         if self.workspace_document and self.workspace:
             for index, persona in enumerate(self.workspace.personas):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from cjmkit.metrics import conversion, format_number, is_addressed, kpi_misses_target
-from cjmkit.rules.registry import rule
-from cjmkit.rules.scope import Hit, Scope, quote
+from cjmkit.analysis.measures import conversion, format_number, is_addressed, kpi_misses_target
+from cjmkit.analysis.rules.registry import rule
+from cjmkit.analysis.rules.scope import Hit, Scope, quote
 
 
 @rule("CJM201", "kpi-below-target", "warning", "A KPI misses its target.")

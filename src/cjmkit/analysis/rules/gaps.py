@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cjmkit.analysis.rules.registry import rule
+from cjmkit.analysis.rules.scope import Hit, Scope, quote
 from cjmkit.models.base import PHASE_ORDER
-from cjmkit.rules.registry import rule
-from cjmkit.rules.scope import Hit, Scope, quote
 
 POST_PURCHASE = frozenset({"onboarding", "usage", "retention", "advocacy"})
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cjmkit.flow import journey_flow
-from cjmkit.rules.registry import rule
-from cjmkit.rules.scope import Hit, Scope, quote
+from cjmkit.analysis.flow import journey_flow
+from cjmkit.analysis.rules.registry import rule
+from cjmkit.analysis.rules.scope import Hit, Scope, quote
 
 
 @rule("CJM301", "touchpoint-unreachable", "warning", "No path of `next` leads to a touchpoint.")

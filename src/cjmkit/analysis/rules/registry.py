@@ -6,8 +6,8 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from cjmkit.analysis.rules.scope import Hit, Scope
 from cjmkit.diagnostics import Severity
-from cjmkit.rules.scope import Hit, Scope
 
 Check = Callable[[Scope], Iterable[Hit]]
 
