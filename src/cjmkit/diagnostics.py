@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 
 
@@ -63,11 +62,3 @@ def format_path(parts: tuple[str | int, ...]) -> str:
 def plural(count: int, word: str) -> str:
     """``3 files``, ``1 file``: English counts in messages and summaries."""
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """Control characters (a YAML "\\e" can carry an ESC) shown as escapes, never sent to a terminal."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

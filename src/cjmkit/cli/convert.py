@@ -22,11 +22,10 @@ EPILOG = examples(
 
 
 def _print(diagnostics: list[Diagnostic], source: str) -> None:
-    from rich.console import Console
-
     from cjmkit.reporters.text import write_diagnostic
+    from cjmkit.terminal import console as terminal_console
 
-    console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    console = terminal_console(stderr=True)
     for diagnostic in diagnostics:
         write_diagnostic(console, diagnostic, source, severity=True)
 

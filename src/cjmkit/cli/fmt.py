@@ -30,11 +30,10 @@ def fmt(
     only_maps: OnlyMaps = False,
 ) -> None:
     """Reorder keys canonically and fix indentation; comments, quotes and texts stay as written."""
-    from rich.console import Console
-
     from cjmkit.editing.fmt import format_file
     from cjmkit.project import NothingToCheck, default_paths, discover
     from cjmkit.reporters.text import write_diagnostic
+    from cjmkit.terminal import console as terminal_console
 
     targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
     files = discover(targets, only_maps=only_maps)
@@ -45,7 +44,7 @@ def fmt(
         raise NothingToCheck(f"no cjmkit files (cjm.yaml or YAML with `cjm:`) found in {shown}")
     results = [format_file(path, str(path)) for path in files]
 
-    console = Console(file=sys.stdout, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    console = terminal_console(sys.stdout)
     for result in results:
         for diagnostic in result.diagnostics:
             write_diagnostic(console, diagnostic, result.original)

@@ -66,7 +66,6 @@ def render(
     ] = None,
 ) -> None:
     """Render journey maps to client deliverables, diagrams and data exports."""
-    from rich.console import Console
     from rich.progress import Progress
 
     from cjmkit.analysis import analyse, selected_rules
@@ -75,6 +74,7 @@ def render(
     from cjmkit.renderers.context import Brand
     from cjmkit.renderers.pipeline import logo_data_uri, render_project
     from cjmkit.reporters.text import write_diagnostic
+    from cjmkit.terminal import console as terminal_console
 
     formats = list(dict.fromkeys(f.strip().lower() for f in to.split(",") if f.strip()))
     if not formats or any(f not in FORMATS for f in formats):
@@ -96,7 +96,7 @@ def render(
 
     project = load_maps(paths, only_maps=False, whole_workspaces=True)
     analysis = analyse(project, selected_rules([], []))
-    err = Console(stderr=True, highlight=False, markup=False)
+    err = terminal_console(stderr=True)
     journeys = [d for d in project.journeys if d.requested]
     with Progress(console=err, transient=True, disable=len(journeys) < 2 or not err.is_terminal) as bar:
         task = bar.add_task("Rendering", total=len(journeys))

@@ -50,6 +50,7 @@ from cjmkit.editing import (
     has_aliases,
     is_empty_scalar,
 )
+from cjmkit.encoding import BOM
 from cjmkit.loading.document import kind_of
 from cjmkit.loading.validation import models_at
 from cjmkit.loading.yaml_source import (
@@ -64,7 +65,6 @@ from cjmkit.loading.yaml_source import (
 from cjmkit.models import Journey, Workspace
 from cjmkit.output import write_atomic
 
-BOM = b"\xef\xbb\xbf"
 _COMMENT_START = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
 _DASH_PREFIX = re.compile(r" *- +")
 

@@ -42,6 +42,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cjmkit.diagnostics import format_path
 from cjmkit.editing import MAPPING_INDENT, SourceText, compose, has_aliases, is_empty_scalar
+from cjmkit.encoding import BOM
 from cjmkit.errors import UsageError
 from cjmkit.loading.document import Document, load_document
 from cjmkit.loading.validation import did_you_mean
@@ -54,7 +55,6 @@ COLUMNS = ("journey", "stage", "field", "value")
 FUNNEL_FIELDS = ("funnel.entered", "funnel.advanced")
 KPI_PREFIX = "kpi:"
 ABSENT = "—"
-BOM = b"\xef\xbb\xbf"
 #: Larger magnitudes are surely a unit mistake (and would print in exponent form).
 MAX_MAGNITUDE = decimal.Decimal(10) ** 15
 

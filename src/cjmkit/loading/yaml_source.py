@@ -21,6 +21,7 @@ from ruamel.yaml.reader import ReaderError
 from cjmkit import codes
 from cjmkit.codes import MAX_FILE_BYTES, Code
 from cjmkit.diagnostics import Diagnostic, format_path
+from cjmkit.encoding import split_bom
 
 YamlPath = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line, column
@@ -349,8 +350,7 @@ def read_map_bytes(path: pathlib.Path) -> bytes:
 
 def decode(raw: bytes) -> str:
     """Decode UTF-8 (a BOM is allowed); raise :class:`YamlProblems` pointing at a bad byte."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    raw, _ = split_bom(raw)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -35,16 +35,11 @@ Emotion = Annotated[int, Field(ge=-2, le=2)]
 """Integer from -2 (very negative) to +2 (very positive)."""
 
 Locale = Literal["en", "ru"]
+#: The languages of deliverables, messages and starters.
+LOCALES: tuple[str, ...] = get_args(Locale)
 Phase = Literal["awareness", "consideration", "purchase", "onboarding", "usage", "retention", "advocacy"]
-PHASE_ORDER: tuple[str, ...] = (
-    "awareness",
-    "consideration",
-    "purchase",
-    "onboarding",
-    "usage",
-    "retention",
-    "advocacy",
-)
+#: The phases in the order a customer passes them: the order of the Literal above.
+PHASE_ORDER: tuple[str, ...] = get_args(Phase)
 ChannelKind = Literal["paid", "owned", "earned"]
 SegmentKind = Literal["b2c", "b2b-stakeholder"]
 Unit = Literal["ratio", "percent", "count", "currency", "seconds", "score"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from cjmkit.diagnostics import visible
+from cjmkit.terminal import visible
 
 #: Runs of whitespace except the non-breaking spaces that keep numbers and units together.
 _BREAKS = re.compile(r"[^\S\u00a0\u202f]+")

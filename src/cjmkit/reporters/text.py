@@ -9,8 +9,10 @@ from typing import TextIO
 from rich.console import Console
 from rich.text import Text
 
-from cjmkit.diagnostics import Diagnostic, Severity, plural, visible
+from cjmkit.diagnostics import Diagnostic, Severity, plural
 from cjmkit.reporters.base import Run
+from cjmkit.terminal import console as terminal_console
+from cjmkit.terminal import visible
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 _EXCERPT_WIDTH = 100
@@ -36,7 +38,7 @@ def excerpt(source: str, line: int, column: int) -> list[tuple[str, str]]:
 
 
 def report_text(run: Run, out: TextIO) -> None:
-    console = Console(file=out, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    console = terminal_console(out)
     if run.analysis is not None:
         report_lint_text(run, console)
         return

@@ -81,11 +81,10 @@ def report_text(comparison: Comparison, out: TextIO) -> None:
 
 
 def _errors_text(comparison: Comparison, out: TextIO) -> None:
-    from rich.console import Console
-
     from cjmkit.reporters.text import write_diagnostic
+    from cjmkit.terminal import console as terminal_console
 
-    console = Console(file=out, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    console = terminal_console(out)
     for error in comparison.errors:
         write_diagnostic(console, error, comparison.sources.get(error.file, ""))
     files = len({error.file for error in comparison.errors})

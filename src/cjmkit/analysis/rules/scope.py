@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from cjmkit.diagnostics import visible
 from cjmkit.loading.document import Document
 from cjmkit.loading.yaml_source import YamlPath
 from cjmkit.models import Channel, Journey, Persona, Stage, Thresholds, Workspace
+from cjmkit.terminal import visible
 
 
 @dataclass(frozen=True)
