@@ -171,12 +171,12 @@ def test_json_lists_every_error_sorted(tmp_path: pathlib.Path) -> None:
 
 
 def test_internal_error_is_one_line_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cjmkit.project as command
+    import cjmkit.pipeline as command
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(command, "load_project", broken)
+    monkeypatch.setattr(command, "load", broken)
     result = run_cjm("validate", str(EXAMPLES))
     assert result.exit_code == 2
     assert "internal error (RuntimeError: boom)" in result.stderr
@@ -222,12 +222,12 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
 
 
 def test_debug_shows_the_traceback_of_an_internal_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cjmkit.project as command
+    import cjmkit.pipeline as command
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(command, "load_project", broken)
+    monkeypatch.setattr(command, "load", broken)
     with pytest.raises(RuntimeError, match="boom"):
         run_cjm("--debug", "validate", str(EXAMPLES))
 

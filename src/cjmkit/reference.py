@@ -15,7 +15,7 @@ from cjmkit.schema import build_schemas
 #: Order in which the format's objects are documented.
 SECTIONS = {
     "workspace.schema.json": ["Workspace", "Segment", "Persona", "Motivations", "Channel", "AnalysisSettings",
-                              "Thresholds", "RenderSettings"],
+                              "RenderSettings"],
     "journey.schema.json": ["Journey", "Economics", "Stage", "Touchpoint", "Objection", "Barrier", "KPI",
                             "Funnel", "Evidence"],
 }  # fmt: skip
@@ -36,6 +36,8 @@ def type_of(spec: dict[str, Any]) -> str:
     kind = spec.get("type")
     if kind == "array":
         return f"list of {type_of(spec.get('items', {}))}"
+    if kind == "object" and "properties" in spec:
+        return "mapping of " + ", ".join(f"`{name}`" for name in spec["properties"])
     if kind == "object":
         return f"mapping of {type_of(spec.get('additionalProperties', {}))}"
     if kind == "string":
@@ -93,6 +95,13 @@ def rules_table() -> str:
     lines = ["| code | slug | default severity | what it finds |", "|---|---|---|---|"]
     for rule in sorted(RULES.values(), key=lambda r: r.code):
         lines.append(f"| {rule.code} | `{rule.slug}` | {rule.severity.value} | {_cell(rule.summary)} |")
+    lines += ["", "Rule options, set in `cjm.yaml` under `analysis.thresholds`:", ""]
+    lines += ["| option | rule | default | allowed | meaning |", "|---|---|---|---|---|"]
+    for rule in sorted(RULES.values(), key=lambda r: r.code):
+        for option in rule.options:
+            allowed = f"{option.minimum:g}..{option.maximum:g}" if option.maximum is not None else "any"
+            cells = [f"`{option.name}`", f"`{rule.slug}`", f"{option.default:g}", allowed, option.summary]
+            lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -6,10 +6,10 @@ from cjmkit.analysis.engine import (
     JourneyAnalysis,
     analyse,
     selected_rules,
-    selector_hint,
     unknown_selectors,
 )
 from cjmkit.analysis.ranking import ChannelSummary, GrowthPoint, StageHealth
+from cjmkit.analysis.settings import check_settings, selector_hint
 
 __all__ = [
     "AnalysisResult",
@@ -18,6 +18,7 @@ __all__ = [
     "JourneyAnalysis",
     "StageHealth",
     "analyse",
+    "check_settings",
     "selected_rules",
     "selector_hint",
     "unknown_selectors",

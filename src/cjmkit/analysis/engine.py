@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cjmkit import codes
 from cjmkit.analysis.ranking import (
     ChannelSummary,
     GrowthPoint,
@@ -19,10 +18,11 @@ from cjmkit.analysis.ranking import (
     growth_points,
     stage_health,
 )
-from cjmkit.analysis.rules import RULES, Rule, Scope, find_rule
-from cjmkit.diagnostics import Diagnostic, Severity, format_path
+from cjmkit.analysis.rules import RULES, Rule, Scope
+from cjmkit.analysis.rules.weak import MIN_STAGE_CONVERSION
+from cjmkit.analysis.settings import RuleSettings
+from cjmkit.diagnostics import Diagnostic, format_path
 from cjmkit.loading.document import Document
-from cjmkit.loading.validation import did_you_mean
 from cjmkit.project import Project
 
 _SUPPRESS = re.compile(r"#\s*cjm:\s*ignore(?:\[([^\]]*)\])?")
@@ -85,11 +85,6 @@ def unknown_selectors(selectors: Iterable[str]) -> list[str]:
     return [s for s in selectors if not any(r.matches(s) for r in RULES.values())]
 
 
-def selector_hint(selector: str) -> str:
-    names = [r.slug for r in RULES.values()] + [r.code for r in RULES.values()]
-    return did_you_mean(selector, names)
-
-
 def scopes(project: Project) -> list[Scope]:
     """One scope per workspace, one per standalone journey."""
     grouped: dict[Any, Scope] = {}
@@ -117,46 +112,8 @@ def suppressed(document: Document, line: int, rule: Rule) -> bool:
     return False
 
 
-class _Config:
-    """The `analysis:` section of a workspace, checked against the registry."""
-
-    def __init__(self, scope: Scope) -> None:
-        workspace = scope.workspace
-        settings = workspace.analysis if workspace else None
-        self.ignore = list(settings.ignore) if settings else []
-        self.severity = dict(settings.severity) if settings else {}
-        self.problems: list[Diagnostic] = []
-        document = scope.workspace_document
-        if document is None:
-            return
-        for index, name in enumerate(self.ignore):
-            if not any(r.matches(name) for r in RULES.values()):
-                document.error_at(
-                    ("analysis", "ignore", index),
-                    codes.INVALID_VALUE,
-                    f"unknown rule {name!r}{selector_hint(name)}",
-                )
-        for name in self.severity:
-            if find_rule(name) is None:
-                document.error_at(
-                    ("analysis", "severity", name),
-                    codes.INVALID_VALUE,
-                    f"unknown rule {name!r}{selector_hint(name)}",
-                    key=True,
-                )
-
-    def enabled(self, rule: Rule) -> bool:
-        return not any(rule.matches(name) for name in self.ignore)
-
-    def severity_of(self, rule: Rule) -> Severity:
-        for name in (rule.slug, rule.code):
-            if name in self.severity:
-                return Severity(self.severity[name])
-        return rule.severity
-
-
 def run_rules(scope: Scope, rules: Sequence[Rule]) -> list[Diagnostic]:
-    config = _Config(scope)
+    config = RuleSettings.of(scope.workspace)
     findings = []
     for rule in rules:
         if not config.enabled(rule):
@@ -196,7 +153,7 @@ def analyse(project: Project, rules: Sequence[Rule]) -> AnalysisResult:
         result.findings += run_rules(scope, rules)
         for document, journey in scope.journeys():
             if document.requested:
-                result.stages += stage_health(document, journey, scope.thresholds)
+                result.stages += stage_health(document, journey, scope.option(MIN_STAGE_CONVERSION))
                 result.growth_points += growth_points(journey)
         result.channels += channel_summaries(scope)
     validation = [

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from cjmkit.analysis.measures import conversion, kpi_gap, lowest_emotion
 from cjmkit.analysis.rules.scope import Scope
 from cjmkit.loading.document import Document
-from cjmkit.models import Journey, Thresholds
+from cjmkit.models import Journey
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,8 @@ class ChannelSummary:
     average_emotion: float | None
 
 
-def stage_health(document: Document, journey: Journey, thresholds: Thresholds) -> list[StageHealth]:
+def stage_health(document: Document, journey: Journey, threshold: float) -> list[StageHealth]:
+    """Weakness of every stage; ``threshold`` is the high-drop-off rule's `min_stage_conversion`."""
     health = []
     previous_emotion: int | None = None
     for index, stage in enumerate(journey.stages):
@@ -95,7 +96,6 @@ def stage_health(document: Document, journey: Journey, thresholds: Thresholds) -
         if stage.emotion is not None:
             previous_emotion = stage.emotion
         rate = conversion(stage)
-        threshold = thresholds.min_stage_conversion
         if rate is not None and threshold > 0 and rate < threshold:
             score += 2 * (threshold - rate) / threshold
             signals.append(f"conversion {rate:.1%}")

@@ -76,11 +76,12 @@ def load_maps(
 ) -> Project:
     """The project to check; with ``only_maps`` and no map among the paths, a quiet exit 0."""
     # Imported here: the models take a third of a second to build, and `cjm --help` needs none.
-    from cjmkit.project import NothingToCheck, default_paths, load_project
+    from cjmkit import pipeline
+    from cjmkit.project import NothingToCheck, default_paths
 
     targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
     try:
-        return load_project(targets, whole_workspaces=whole_workspaces, only_maps=only_maps)
+        return pipeline.load(targets, whole_workspaces=whole_workspaces, only_maps=only_maps)
     except NothingToCheck:
         if only_maps:
             raise typer.Exit(EXIT_OK) from None

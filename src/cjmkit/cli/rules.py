@@ -33,3 +33,7 @@ def rules(
         raise UsageError(f"unknown rule {name!r}{selector_hint(name)}; `cjm rules` lists them")
     typer.echo(f"{rule.code} {rule.slug} (default severity: {rule.severity.value})\n")
     typer.echo(rule.explanation)
+    if rule.options:
+        typer.echo("\nOptions (cjm.yaml, under analysis.thresholds):")
+        for option in rule.options:
+            typer.echo(f"  {option.name} (default {option.default:g}): {option.summary}")

@@ -127,13 +127,13 @@ def _from_mermaid(path: pathlib.Path, display: str) -> Conversion:
 
 
 def _from_journey(path: pathlib.Path, target: Format) -> Conversion:
-    from cjmkit.project import load_project
+    from cjmkit import pipeline
 
     try:  # unreadable input is an I/O error (exit 2), not a validation error of the map
         path.open("rb").close()
     except OSError as error:
         raise CjmError(f"cannot read {path}: {error.strerror or error}") from None
-    project = load_project([path])
+    project = pipeline.load([path])
     document = next(d for d in project.documents if d.requested)
     if document.kind == "workspace":
         raise UsageError(f"{path} is a workspace file; convert a journey file")

@@ -161,6 +161,9 @@ def _translate(root: type[BaseModel], error: Any, source_map: SourceMap) -> Prob
         message = f"{field or 'value'} must be {symbol} {ctx.get(key)}, got {value}"
         if field == "emotion":
             message = f"emotion must be a whole number from -2 to 2, got {value}"
+    elif kind == "finite_number":
+        code = codes.OUT_OF_RANGE
+        message = f"{field or 'value'} must be a finite number, got {value}"
     elif kind == "too_short":
         if isinstance(value, str):
             message = f"{field or 'text'} must not be empty"

@@ -18,7 +18,6 @@ from cjmkit.models.workspace import (
     Persona,
     RenderSettings,
     Segment,
-    Thresholds,
     Workspace,
 )
 
@@ -37,7 +36,6 @@ __all__ = [
     "RenderSettings",
     "Segment",
     "Stage",
-    "Thresholds",
     "Touchpoint",
     "Workspace",
 ]

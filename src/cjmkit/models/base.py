@@ -31,6 +31,9 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 TextList = list[Text]
 
+Number = Annotated[float, Field(allow_inf_nan=False)]
+"""A finite number: strict float accepts integers, never text, booleans, `.inf` or `.nan`."""
+
 Emotion = Annotated[int, Field(ge=-2, le=2)]
 """Integer from -2 (very negative) to +2 (very positive)."""
 

@@ -14,6 +14,7 @@ from cjmkit.models.base import (
     EvidenceSource,
     Locale,
     Model,
+    Number,
     Phase,
     Slug,
     Text,
@@ -21,8 +22,6 @@ from cjmkit.models.base import (
     Unit,
 )
 from cjmkit.models.workspace import Channel, Motivations, Persona
-
-Number = float  # strict float accepts integers, never text or booleans
 
 
 class Objection(Model):

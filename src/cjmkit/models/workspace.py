@@ -10,6 +10,7 @@ from cjmkit.models.base import (
     ChannelKind,
     Locale,
     Model,
+    Number,
     SegmentKind,
     Severity,
     Slug,
@@ -78,13 +79,6 @@ class Channel(Model):
     """What the channel is and who runs it."""
 
 
-class Thresholds(Model):
-    """Numbers the analysis rules compare against."""
-
-    min_stage_conversion: Annotated[float, Field(ge=0, le=1)] = 0.2
-    """A stage converting less than this share (advanced / entered) is a high drop-off."""
-
-
 class AnalysisSettings(Model):
     """Settings of `cjm lint`."""
 
@@ -92,8 +86,8 @@ class AnalysisSettings(Model):
     """Rule slugs or codes never reported."""
     severity: dict[str, Severity] = {}
     """Severity overrides by rule slug or code."""
-    thresholds: Thresholds = Thresholds()
-    """Thresholds used by the rules."""
+    thresholds: dict[str, Number] = {}
+    """Numbers the rules compare against, by option name; each rule declares its own (`cjm rules`)."""
 
 
 class RenderSettings(Model):

@@ -16,11 +16,12 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from cjmkit import pipeline
 from cjmkit.analysis import analyse, selected_rules
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.errors import UsageError
 from cjmkit.loading.document import WORKSPACE_FILE, Document
-from cjmkit.project import Project, discover, load_project
+from cjmkit.project import Project, discover
 from cjmkit.project.discovery import SKIP_DIRS, YAML_SUFFIXES
 
 
@@ -58,7 +59,7 @@ def load_side(
     side = Side(label)
     if not targets or not discover(targets):
         return side
-    project = load_project(targets, whole_workspaces=True)
+    project = pipeline.load(targets, whole_workspaces=True)
     analysis = analyse(project, selected_rules([], []))
     base = root.resolve()
     for document in project.documents:

@@ -1,4 +1,4 @@
-"""The rule registry: each rule registers itself with a stable code and slug."""
+"""The rule registry: each rule registers itself with a stable code, slug and its options."""
 
 from __future__ import annotations
 
@@ -13,12 +13,36 @@ Check = Callable[[Scope], Iterable[Hit]]
 
 
 @dataclass(frozen=True)
+class Option:
+    """A number a rule compares against, set per workspace under `analysis.thresholds`.
+
+    It is declared with its rule (as yamllint's rules carry CONF and DEFAULT), so adding an
+    option touches the rule alone: the settings check, JSON Schema and README read it here.
+    """
+
+    name: str
+    default: float
+    summary: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def problem(self, value: float) -> str | None:
+        """Why ``value`` is not allowed for this option, or None."""
+        if self.minimum is not None and value < self.minimum:
+            return f"{self.name} must be >= {self.minimum:g}, got {value:g}"
+        if self.maximum is not None and value > self.maximum:
+            return f"{self.name} must be <= {self.maximum:g}, got {value:g}"
+        return None
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     slug: str
     severity: Severity
     summary: str
     check: Check
+    options: tuple[Option, ...] = ()
 
     @property
     def family(self) -> str:
@@ -35,15 +59,24 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {}
+#: Every rule option by name: names are unique across rules, as `analysis.thresholds` is flat.
+OPTIONS: dict[str, Option] = {}
 
 
-def rule(code: str, slug: str, severity: str, summary: str) -> Callable[[Check], Check]:
-    """Register a check function as a rule; duplicate codes or slugs are refused."""
+def rule(
+    code: str, slug: str, severity: str, summary: str, options: Iterable[Option] = ()
+) -> Callable[[Check], Check]:
+    """Register a check function as a rule; duplicate codes, slugs or option names are refused."""
 
     def register(check: Check) -> Check:
         if code in RULES or any(r.slug == slug for r in RULES.values()):
             raise ValueError(f"rule {code} {slug} is registered twice")
-        RULES[code] = Rule(code, slug, Severity(severity), summary, check)
+        declared = tuple(options)
+        for option in declared:
+            if option.name in OPTIONS:
+                raise ValueError(f"rule option {option.name} is declared twice")
+            OPTIONS[option.name] = option
+        RULES[code] = Rule(code, slug, Severity(severity), summary, check, declared)
         return check
 
     return register

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cjmkit.loading.document import Document
 from cjmkit.loading.yaml_source import YamlPath
-from cjmkit.models import Channel, Journey, Persona, Stage, Thresholds, Workspace
+from cjmkit.models import Channel, Journey, Persona, Stage, Workspace
+
+if TYPE_CHECKING:
+    from cjmkit.analysis.rules.registry import Option
 from cjmkit.terminal import visible
 
 
@@ -34,12 +38,11 @@ class Scope:
     def workspace(self) -> Workspace | None:
         return self.workspace_document.workspace if self.workspace_document else None
 
-    @property
-    def thresholds(self) -> Thresholds:
+    def option(self, option: Option) -> float:
+        """The workspace's value of a rule option (`analysis.thresholds`), else its default."""
         workspace = self.workspace
-        if workspace and workspace.analysis:
-            return workspace.analysis.thresholds
-        return Thresholds()
+        settings = workspace.analysis if workspace else None
+        return settings.thresholds.get(option.name, option.default) if settings else option.default
 
     def journeys(self) -> Iterator[tuple[Document, Journey]]:
         for document in self.journey_documents:

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterator
 
 from cjmkit.analysis.measures import conversion, format_number, is_addressed, kpi_misses_target
-from cjmkit.analysis.rules.registry import rule
+from cjmkit.analysis.rules.registry import Option, rule
 from cjmkit.analysis.rules.scope import Hit, Scope, quote
 
 
@@ -72,7 +72,22 @@ def kpi_unmeasured(scope: Scope) -> Iterator[Hit]:
                 )
 
 
-@rule("CJM203", "high-drop-off", "warning", "Few customers advance past a stage.")
+MIN_STAGE_CONVERSION = Option(
+    "min_stage_conversion",
+    0.2,
+    "A stage converting less than this share (advanced / entered) is a high drop-off.",
+    minimum=0,
+    maximum=1,
+)
+
+
+@rule(
+    "CJM203",
+    "high-drop-off",
+    "warning",
+    "Few customers advance past a stage.",
+    options=[MIN_STAGE_CONVERSION],
+)
 def high_drop_off(scope: Scope) -> Iterator[Hit]:
     """The share of customers who advance past the stage (`funnel.advanced /
     funnel.entered`) is under `thresholds.min_stage_conversion` (default 0.2).
@@ -89,7 +104,7 @@ def high_drop_off(scope: Scope) -> Iterator[Hit]:
     set the threshold for your market in `cjm.yaml` under
     `analysis: {thresholds: {min_stage_conversion: 0.1}}`.
     """
-    threshold = scope.thresholds.min_stage_conversion
+    threshold = scope.option(MIN_STAGE_CONVERSION)
     for document, journey, index, stage in scope.stages():
         rate = conversion(stage)
         if rate is not None and rate < threshold:

@@ -1,0 +1,125 @@
+"""One validation pass: `cjm validate` runs every check of a file, and lint reuses it."""
+
+from __future__ import annotations
+
+import pathlib
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES, FIXTURES, run_cjm
+from test_lint import journey, write
+
+INVALID = sorted((FIXTURES / "invalid").iterdir())
+
+
+def errors(report: dict[str, Any], key: str) -> set[tuple[str, int, int, str, str]]:
+    """The validation errors (V-codes) of a JSON report: findings of lint, errors of validate."""
+    return {
+        (item["file"], item["line"], item["column"], item["code"], item["message"])
+        for item in report[key]
+        if item["code"].startswith("V")
+    }
+
+
+def both(*paths: pathlib.Path) -> tuple[tuple[int, set[Any]], tuple[int, set[Any]]]:
+    validate = run_cjm("validate", "--format", "json", *map(str, paths))
+    lint = run_cjm("lint", "--format", "json", *map(str, paths))
+    return (validate.exit_code, errors(validate.json(), "errors")), (
+        lint.exit_code,
+        errors(lint.json(), "findings"),
+    )
+
+
+@pytest.mark.parametrize("fixture", INVALID, ids=[p.name for p in INVALID])
+def test_validate_and_lint_agree_on_every_invalid_fixture(fixture: pathlib.Path) -> None:
+    (validate_code, validate_errors), (lint_code, lint_errors) = both(fixture)
+    assert validate_errors, "each invalid fixture has at least one validation error"
+    assert validate_errors == lint_errors
+    assert validate_code == lint_code == 1
+
+
+def test_validate_and_lint_agree_on_the_examples() -> None:
+    (validate_code, validate_errors), (_, lint_errors) = both(EXAMPLES)
+    assert validate_code == 0
+    assert validate_errors == lint_errors == set()
+
+
+SETTINGS = """\
+cjm: 1
+analysis:
+  ignore: [stage-no-kpis]
+  severity:
+    kpi-below: info
+  thresholds:
+    min_stage_conversions: 0.1
+    min_stage_conversion: 1.5
+"""
+
+
+def test_validate_reports_the_analysis_settings_lint_reports(tmp_path: pathlib.Path) -> None:
+    """An unknown rule or rule option in `cjm.yaml` is a validation error, found by `cjm validate`."""
+    write(tmp_path / "shop.yaml", journey({"id": "a", "name": "A"}))
+    workspace = write(tmp_path / "cjm.yaml", SETTINGS)
+    (validate_code, validate_errors), (lint_code, lint_errors) = both(tmp_path)
+    shown = str(workspace)
+    assert validate_errors == {
+        (shown, 3, 12, "V104", "unknown rule 'stage-no-kpis' (did you mean 'stage-no-kpi'?)"),
+        (shown, 5, 5, "V104", "unknown rule 'kpi-below' (did you mean 'kpi-below-target'?)"),
+        (
+            shown,
+            7,
+            5,
+            "V101",
+            "unknown rule option 'min_stage_conversions' (did you mean 'min_stage_conversion'?)",
+        ),
+        (shown, 8, 27, "V105", "min_stage_conversion must be <= 1, got 1.5"),
+    }
+    assert validate_errors == lint_errors
+    assert validate_code == lint_code == 1
+
+
+def test_validating_a_journey_alone_reports_its_workspace_settings(tmp_path: pathlib.Path) -> None:
+    path = write(tmp_path / "maps" / "shop.yaml", journey({"id": "a", "name": "A"}))
+    write(tmp_path / "cjm.yaml", "cjm: 1\nanalysis:\n  ignore: [no-such-rule]\n")
+    result = run_cjm("validate", "--format", "json", str(path))
+    assert result.exit_code == 1
+    assert [e["code"] for e in result.json()["errors"]] == ["V104"]
+
+
+@pytest.mark.parametrize(
+    ("value", "line", "column"),
+    [(".nan", 6, 24), (".inf", 6, 24), ("-.inf", 6, 24)],
+)
+def test_numbers_must_be_finite(tmp_path: pathlib.Path, value: str, line: int, column: int) -> None:
+    text = journey({"id": "a", "name": "A"}).replace(
+        "average_order_value: 100", f"average_order_value: {value}"
+    )
+    result = run_cjm("validate", "--format", "json", str(write(tmp_path / "shop.yaml", text)))
+    [error] = result.json()["errors"]
+    assert (error["line"], error["column"], error["code"]) == (line, column, "V105")
+    assert "finite number" in error["message"]
+
+
+def test_a_rule_option_keeps_working_from_the_workspace(tmp_path: pathlib.Path) -> None:
+    """The option is declared with its rule; the schema and README read it from there."""
+    from cjmkit.analysis.rules import RULES
+    from cjmkit.schema import build_schemas
+
+    [rule] = [r for r in RULES.values() if r.slug == "high-drop-off"]
+    [option] = rule.options
+    schema = build_schemas()["workspace.schema.json"]
+    assert f'"{option.name}"' in schema
+    assert f"`{option.name}`" in (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_one_channel_row_per_definition_across_many_journeys(tmp_path: pathlib.Path) -> None:
+    """Journey-local channels with the same id count only their own journey's touchpoints."""
+    write(tmp_path / "cjm.yaml", "cjm: 1\nname: One workspace, five journeys with their own `web`\n")
+    for number in range(5):
+        text = journey({"id": "a", "name": "A"}).replace("id: shop", f"id: shop-{number}")
+        write(tmp_path / f"shop-{number}.yaml", text)
+    result = run_cjm("lint", "--format", "json", str(tmp_path))
+    channels = result.json()["channels"]
+    assert len(channels) == 5
+    assert sorted(c["touchpoints"] for c in channels) == [[f"shop-{n}/a-tp"] for n in range(5)]
