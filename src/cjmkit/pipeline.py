@@ -15,12 +15,25 @@ from cjmkit.project import Project, load_project
 
 
 def load(
-    paths: Sequence[pathlib.Path], *, whole_workspaces: bool = False, only_maps: bool = False
+    paths: Sequence[pathlib.Path],
+    *,
+    whole_workspaces: bool = False,
+    only_maps: bool = False,
+    jobs: int | None = None,
+    keep_models: bool = True,
 ) -> Project:
-    """Discover, load and validate the maps under ``paths`` (see ``cjmkit.project``)."""
+    """Discover, load and validate the maps under ``paths`` on ``jobs`` processes (default:
+    every core). ``keep_models=False`` is for a caller that only reports validation errors."""
     from cjmkit.analysis.settings import check_settings
+    from cjmkit.project.parallel import default_jobs
 
-    project = load_project(paths, whole_workspaces=whole_workspaces, only_maps=only_maps)
+    project = load_project(
+        paths,
+        whole_workspaces=whole_workspaces,
+        only_maps=only_maps,
+        jobs=default_jobs() if jobs is None else jobs,
+        keep_models=keep_models,
+    )
     for document in project.workspaces:
         if document.data is not None:
             check_settings(document)

@@ -69,10 +69,25 @@ Paths = Annotated[
 ]
 Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 OnlyMaps = Annotated[bool, typer.Option("--only-maps", help=ONLY_MAPS_HELP)]
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Load files on this many processes (default: one per core).",
+        show_default=False,
+    ),
+]
 
 
 def load_maps(
-    paths: list[pathlib.Path] | None, *, only_maps: bool, whole_workspaces: bool = False
+    paths: list[pathlib.Path] | None,
+    *,
+    only_maps: bool,
+    whole_workspaces: bool = False,
+    jobs: int | None = None,
+    keep_models: bool = True,
 ) -> Project:
     """The project to check; with ``only_maps`` and no map among the paths, a quiet exit 0."""
     # Imported here: the models take a third of a second to build, and `cjm --help` needs none.
@@ -81,7 +96,13 @@ def load_maps(
 
     targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
     try:
-        return pipeline.load(targets, whole_workspaces=whole_workspaces, only_maps=only_maps)
+        return pipeline.load(
+            targets,
+            whole_workspaces=whole_workspaces,
+            only_maps=only_maps,
+            jobs=jobs,
+            keep_models=keep_models,
+        )
     except NothingToCheck:
         if only_maps:
             raise typer.Exit(EXIT_OK) from None

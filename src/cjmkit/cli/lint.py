@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import Format, OnlyMaps, OutputFormat, Paths, examples, guarded, load_maps
+from cjmkit.cli.common import Format, Jobs, OnlyMaps, OutputFormat, Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Severity
 from cjmkit.errors import UsageError
 from cjmkit.reporters import REPORTERS, Run
@@ -30,6 +30,7 @@ def lint(
     paths: Paths = None,
     output_format: Format = OutputFormat.text,  # type: ignore[attr-defined]
     only_maps: OnlyMaps = False,
+    jobs: Jobs = None,
     select: Annotated[
         list[str] | None,
         typer.Option(
@@ -50,7 +51,7 @@ def lint(
     chosen, skipped = split(select), split(ignore)
     for selector in unknown_selectors(chosen + skipped):
         raise UsageError(f"unknown rule {selector!r}{selector_hint(selector)}; see `cjm rules`")
-    project = load_maps(paths, only_maps=only_maps, whole_workspaces=True)
+    project = load_maps(paths, only_maps=only_maps, whole_workspaces=True, jobs=jobs)
     analysis = analyse(project, selected_rules(chosen, skipped))
     run = Run(
         files=sum(1 for d in project.documents if d.requested),

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cjmkit.cli.common import Format, OnlyMaps, OutputFormat, Paths, examples, guarded, load_maps
+from cjmkit.cli.common import Format, Jobs, OnlyMaps, OutputFormat, Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.reporters import REPORTERS, Run
 
@@ -23,9 +23,10 @@ def validate(
     paths: Paths = None,
     output_format: Format = OutputFormat.text,  # type: ignore[attr-defined]
     only_maps: OnlyMaps = False,
+    jobs: Jobs = None,
 ) -> None:
     """Validate journey and workspace files; exit 1 if any is invalid."""
-    project = load_maps(paths, only_maps=only_maps)
+    project = load_maps(paths, only_maps=only_maps, jobs=jobs, keep_models=False)
     diagnostics = project.diagnostics
     run = Run(
         files=len(project.documents),

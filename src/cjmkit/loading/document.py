@@ -43,6 +43,9 @@ class Document:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: False for files loaded only as context (a workspace's other journeys during lint).
     requested: bool = True
+    #: What the file defines for and names in other files, noted by the project's per-file
+    #: checks for the cross-file step (``cjmkit.project.checks.References``).
+    references: object = None
 
     @functools.cached_property
     def lines(self) -> list[str]:

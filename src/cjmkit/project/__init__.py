@@ -5,12 +5,13 @@ discover (``discovery``) -> load each file (``cjmkit.loading``) -> cross-file ch
 
 from __future__ import annotations
 
+import functools
 import pathlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from cjmkit.diagnostics import Diagnostic
-from cjmkit.loading.document import Document, load_document
+from cjmkit.loading.document import Document, kind_of
 from cjmkit.project.discovery import (
     NothingToCheck,
     default_paths,
@@ -46,42 +47,59 @@ class Project:
 
 
 def load_project(
-    paths: Sequence[pathlib.Path], *, whole_workspaces: bool = False, only_maps: bool = False
+    paths: Sequence[pathlib.Path],
+    *,
+    whole_workspaces: bool = False,
+    only_maps: bool = False,
+    jobs: int = 1,
+    keep_models: bool = True,
 ) -> Project:
     """Load every map under ``paths`` plus the workspaces they belong to, then check references.
 
     With ``whole_workspaces``, every journey of those workspaces is loaded too (as context,
-    ``requested=False``), so that cross-file analysis sees the complete workspace.
+    ``requested=False``), so that cross-file analysis sees the complete workspace. Files are
+    loaded on ``jobs`` processes; without ``keep_models`` journeys keep only what validation
+    reports (see ``cjmkit.project.parallel``).
     """
     from cjmkit.project.checks import check_project
+    from cjmkit.project.parallel import load_all
 
     files = discover(paths, only_maps=only_maps)
     if not files:
         shown = ", ".join(str(p) for p in paths)
         raise NothingToCheck(f"no cjmkit files (cjm.yaml or YAML with `cjm:`) found in {shown}")
-    project = Project()
-    by_path: dict[pathlib.Path, Document] = {}
+    # Every file to load is known before any is read, so that all load in one parallel batch.
+    tasks: dict[pathlib.Path, tuple[str, bool]] = {}
 
-    def load(path: pathlib.Path, display: str, requested: bool) -> Document:
+    def add(path: pathlib.Path, display: str, requested: bool) -> pathlib.Path:
         resolved = path.resolve()
-        if resolved not in by_path:
-            by_path[resolved] = load_document(resolved, display)
-            by_path[resolved].requested = requested
-            project.documents.append(by_path[resolved])
-        return by_path[resolved]
+        tasks.setdefault(resolved, (display, requested))
+        return resolved
 
+    workspace_file = functools.cache(find_workspace_file)
     for path in files:
-        load(path, str(path), True)
+        add(path, str(path), True)
     if whole_workspaces:
-        roots = {find_workspace_file(document.path.parent) for document in list(project.documents)}
-        for workspace_file in sorted(root for root in roots if root):
-            load(workspace_file, display_name(workspace_file), False)
-            for path in walk(workspace_file.parent):
-                load(path, display_name(path), False)
-    for journey in list(project.journeys):
-        found = find_workspace_file(journey.path.parent)
-        project.workspace_of[journey.path] = load(found, display_name(found), False) if found else None
-    project.documents.sort(key=lambda d: d.display)
+        roots = {workspace_file(path.parent) for path in list(tasks)}
+        for root in sorted(found for found in roots if found):
+            add(root, display_name(root), False)
+            for path in walk(root.parent):
+                add(path, display_name(path), False)
+    workspace_of: dict[pathlib.Path, pathlib.Path | None] = {}
+    for path in list(tasks):
+        if kind_of(path) == "journey":
+            found = workspace_file(path.parent)
+            workspace_of[path] = add(found, display_name(found), False) if found else None
+    loaded = load_all(
+        [(path, display) for path, (display, _) in tasks.items()], jobs=jobs, keep_models=keep_models
+    )
+    by_path: dict[pathlib.Path, Document] = {}
+    for document, (_, requested) in zip(loaded, tasks.values(), strict=True):
+        document.requested = requested
+        by_path[document.path] = document
+    project = Project(sorted(loaded, key=lambda d: d.display))
+    for journey, workspace in workspace_of.items():
+        project.workspace_of[journey] = by_path[workspace] if workspace else None
     check_project(project)
     return project
 

@@ -4,22 +4,73 @@ These are validation errors (the map is wrong), not analysis findings. They
 read the parsed data rather than the models, so they also run on a file whose
 structure has errors: one run reports everything. Values of the wrong type are
 skipped here; the model validation reports them.
+
+They run in two steps, so that files can be loaded in parallel:
+
+- ``check_file`` checks what one file decides alone (ids unique within it, `next`
+  targets, funnel order, KPI units) and notes its ``References``: what it defines for
+  other files and what it names in them, each with its position;
+- ``check_project`` resolves those references across files, from the notes alone.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cjmkit import codes
 from cjmkit.loading.document import Document
 from cjmkit.loading.validation import did_you_mean
-from cjmkit.loading.yaml_source import YamlPath
+from cjmkit.loading.yaml_source import Problem, YamlPath
 from cjmkit.models.base import SLUG_PATTERN
 
 if TYPE_CHECKING:
     from cjmkit.project import Project
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A value one file gives for another file to resolve, where it stands."""
+
+    path: YamlPath
+    line: int
+    column: int
+    value: Any
+
+
+@dataclass(frozen=True)
+class References:
+    """What the cross-file checks need of a file: small enough to send between processes."""
+
+    #: A workspace's ids by kind: ``segments``, ``personas``, ``channels``.
+    defines: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: A journey's ``id``, ``segment`` (value None when absent: the error stands at the top)
+    #: and ``persona`` (a text: an id in the workspace).
+    journey_id: Reference | None = None
+    segment: Reference | None = None
+    persona: Reference | None = None
+    #: ``persona.segment`` of an inline persona.
+    persona_segment: Reference | None = None
+    #: The journey's own channel ids (first use of each), which may clash with the workspace's.
+    local_channels: tuple[Reference, ...] = ()
+    #: Touchpoint channels that the journey's own channels do not resolve.
+    channel_uses: tuple[Reference, ...] = ()
+
+    def ids(self, kind: str) -> set[str]:
+        return set(dict(self.defines).get(kind, frozenset()))
+
+
+def references_of(document: Document | None) -> References | None:
+    notes = document.references if document else None
+    return notes if isinstance(notes, References) else None
+
+
+def reference(document: Document, path: YamlPath, value: Any) -> Reference:
+    line, column = document.source_map.value(path)
+    return Reference(path, line, column, value)
+
 
 UNIT_RANGES = {"ratio": (0.0, 1.0), "percent": (0.0, 100.0)}
 _SLUG = re.compile(SLUG_PATTERN)
@@ -66,11 +117,20 @@ def unique_ids(
 def resolve(
     document: Document, path: YamlPath, kind: str, reference: Any, known: set[str], where: str
 ) -> None:
+    line, column = document.source_map.value(path)
+    resolve_at(document, Reference(path, line, column, reference), kind, known, where)
+
+
+def resolve_at(document: Document, reference: Reference, kind: str, known: set[str], where: str) -> None:
     # Non-text and non-slug references are reported by the model validation.
-    if not isinstance(reference, str) or not _SLUG.match(reference) or reference in known:
+    value = reference.value
+    if not isinstance(value, str) or not _SLUG.match(value) or value in known:
         return
-    hint = did_you_mean(reference, sorted(known))
-    document.error_at(path, codes.UNRESOLVED_REFERENCE, f"{kind} {reference!r} is not defined {where}{hint}")
+    hint = did_you_mean(value, sorted(known))
+    message = f"{kind} {value!r} is not defined {where}{hint}"
+    document.add(
+        Problem(reference.line, reference.column, codes.UNRESOLVED_REFERENCE, message, reference.path)
+    )
 
 
 def listed(document: Document, kind: str, key: str) -> set[str]:
@@ -78,10 +138,20 @@ def listed(document: Document, kind: str, key: str) -> set[str]:
     return unique_ids(document, kind, (((key, i), item) for i, item in items(data, key)))
 
 
+def check_file(document: Document) -> None:
+    """Every check of one parsed file that needs no other file; notes its ``references``."""
+    if document.data is None:
+        return
+    if document.kind == "workspace":
+        check_workspace(document)
+    else:
+        check_journey_file(document)
+
+
 def check_workspace(document: Document) -> None:
     segments = listed(document, "segment", "segments")
-    listed(document, "persona", "personas")
-    listed(document, "channel", "channels")
+    personas = listed(document, "persona", "personas")
+    channels = listed(document, "channel", "channels")
     for i, persona in items(document.data, "personas"):
         resolve(
             document,
@@ -91,63 +161,24 @@ def check_workspace(document: Document) -> None:
             segments,
             "in the workspace `segments`",
         )
+    defines = (("channels", channels), ("personas", personas), ("segments", segments))
+    document.references = References(defines=tuple((kind, frozenset(found)) for kind, found in defines))
 
 
-def check_journey(document: Document, workspace_document: Document | None) -> None:
+def check_journey_file(document: Document) -> None:
     journey = document.data
-    workspace = workspace_document.data if workspace_document else None
-    # A workspace that cannot be read is reported in its own file; references into it are not checked.
-    workspace_known = workspace_document is None or workspace is not None
-    segments = ids(workspace, "segments")
-
-    if segments:
-        if journey is not None and journey.get("segment") is None:
-            document.error_at(
-                ("segment",),
-                codes.SEGMENT_REQUIRED,
-                "the workspace defines segments: name this journey's `segment`",
-            )
-        resolve(
-            document,
-            ("segment",),
-            "segment",
-            text(journey, "segment"),
-            segments,
-            "in the workspace `segments`",
-        )
-
-    persona = journey.get("persona") if journey else None
-    if isinstance(persona, str) and workspace_known:
-        where = (
-            "in the workspace `personas`"
-            if workspace_document
-            else "(no workspace cjm.yaml above this file; write the persona inline)"
-        )
-        resolve(document, ("persona",), "persona", persona, ids(workspace, "personas"), where)
-    elif isinstance(persona, dict) and segments:
-        resolve(
-            document,
-            ("persona", "segment"),
-            "segment",
-            persona.get("segment"),
-            segments,
-            "in the workspace `segments`",
-        )
-
-    shared_channels = ids(workspace, "channels")
-    local_channels: set[str] = set()
+    assert journey is not None
+    local_channels: dict[str, Reference] = {}
     for i, channel in items(journey, "channels"):
         identifier = text(channel, "id")
-        if identifier in local_channels or identifier in shared_channels:
-            where = "in this journey" if identifier in local_channels else "in the workspace"
+        if identifier in local_channels:
             document.error_at(
                 ("channels", i, "id"),
                 codes.DUPLICATE_ID,
-                f"duplicate channel id {identifier!r}: already defined {where}",
+                f"duplicate channel id {identifier!r}: already defined in this journey",
             )
-        if identifier is not None:
-            local_channels.add(identifier)
-    channels = local_channels | shared_channels
+        elif identifier is not None:
+            local_channels[identifier] = reference(document, ("channels", i, "id"), identifier)
 
     stages = list(items(journey, "stages"))
     unique_ids(document, "stage", ((("stages", s), stage) for s, stage in stages))
@@ -167,24 +198,83 @@ def check_journey(document: Document, workspace_document: Document | None) -> No
             ((("stages", s, key, i), element) for s, stage in stages for i, element in items(stage, key)),
         )
 
+    channel_uses = []
     for s, stage in stages:
         for t, touchpoint in items(stage, "touchpoints"):
             here: YamlPath = ("stages", s, "touchpoints", t)
-            if workspace_known:
-                resolve(
-                    document,
-                    (*here, "channel"),
-                    "channel",
-                    touchpoint.get("channel"),
-                    channels,
-                    "in the journey's or the workspace's `channels`",
-                )
+            used = touchpoint.get("channel")
+            if not isinstance(used, str) or used not in local_channels:
+                channel_uses.append(reference(document, (*here, "channel"), used))
             following = touchpoint.get("next")
             for n, target in enumerate(following if isinstance(following, list) else []):
                 resolve(document, (*here, "next", n), "touchpoint", target, touchpoints, "in this journey")
         check_funnel(document, s, stage.get("funnel"))
         for k, kpi in items(stage, "kpis"):
             check_kpi_units(document, ("stages", s, "kpis", k), kpi)
+
+    persona = journey.get("persona")
+    inline_segment = persona.get("segment") if isinstance(persona, dict) else None
+    document.references = References(
+        journey_id=reference(document, ("id",), text(journey, "id")),
+        segment=reference(document, ("segment",), journey.get("segment")),
+        persona=reference(document, ("persona",), persona) if isinstance(persona, str) else None,
+        persona_segment=(
+            reference(document, ("persona", "segment"), inline_segment) if isinstance(persona, dict) else None
+        ),
+        local_channels=tuple(local_channels.values()),
+        channel_uses=tuple(channel_uses),
+    )
+
+
+def check_references(document: Document, workspace_document: Document | None) -> None:
+    """Resolve what a journey names in its workspace, from the two files' ``references``."""
+    notes = references_of(document)
+    if notes is None:
+        return
+    workspace = references_of(workspace_document)
+    # A workspace that cannot be read is reported in its own file; references into it are not checked.
+    workspace_known = workspace_document is None or workspace is not None
+    segments = workspace.ids("segments") if workspace else set()
+
+    if segments and notes.segment is not None:
+        if notes.segment.value is None:
+            document.add(
+                Problem(
+                    notes.segment.line,
+                    notes.segment.column,
+                    codes.SEGMENT_REQUIRED,
+                    "the workspace defines segments: name this journey's `segment`",
+                    notes.segment.path,
+                )
+            )
+        resolve_at(document, notes.segment, "segment", segments, "in the workspace `segments`")
+
+    if notes.persona is not None and workspace_known:
+        where = (
+            "in the workspace `personas`"
+            if workspace_document
+            else "(no workspace cjm.yaml above this file; write the persona inline)"
+        )
+        personas = workspace.ids("personas") if workspace else set()
+        resolve_at(document, notes.persona, "persona", personas, where)
+    elif notes.persona_segment is not None and segments:
+        resolve_at(document, notes.persona_segment, "segment", segments, "in the workspace `segments`")
+
+    shared_channels = workspace.ids("channels") if workspace else set()
+    for local in notes.local_channels:
+        if local.value in shared_channels:
+            message = f"duplicate channel id {local.value!r}: already defined in the workspace"
+            document.add(Problem(local.line, local.column, codes.DUPLICATE_ID, message, local.path))
+    if workspace_known:
+        channels = shared_channels | {local.value for local in notes.local_channels}
+        for use in notes.channel_uses:
+            resolve_at(document, use, "channel", channels, "in the journey's or the workspace's `channels`")
+
+
+def check_journey(document: Document, workspace_document: Document | None) -> None:
+    """Both steps for one journey (an edited map checked before it is written)."""
+    check_journey_file(document)
+    check_references(document, workspace_document)
 
 
 def check_funnel(document: Document, stage_index: int, funnel: Any) -> None:
@@ -211,24 +301,20 @@ def check_kpi_units(document: Document, path: YamlPath, kpi: dict[str, Any]) -> 
 
 
 def check_project(project: Project) -> None:
-    for document in project.workspaces:
-        if document.data is not None:
-            check_workspace(document)
+    """The cross-file step, once every file went through ``check_file``."""
     first_use: dict[tuple[str, object], Document] = {}
     for document in project.journeys:
-        if document.data is None:
+        notes = references_of(document)
+        if notes is None:
             continue
         workspace_document = project.workspace_for(document)
-        check_journey(document, workspace_document)
-        identifier = text(document.data, "id")
-        if workspace_document is None or identifier is None:
+        check_references(document, workspace_document)
+        identity = notes.journey_id
+        if workspace_document is None or identity is None or identity.value is None:
             continue
-        scope = (identifier, workspace_document.path)
+        scope = (identity.value, workspace_document.path)
         if scope in first_use:
-            document.error_at(
-                ("id",),
-                codes.DUPLICATE_ID,
-                f"duplicate journey id {identifier!r}: also used by {first_use[scope].display}",
-            )
+            message = f"duplicate journey id {identity.value!r}: also used by {first_use[scope].display}"
+            document.add(Problem(identity.line, identity.column, codes.DUPLICATE_ID, message, identity.path))
         else:
             first_use[scope] = document
