@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from cjmkit.cli import app as cjm_app
 from cjmkit.cli import diff as diff_command
 from cjmkit.renderers.filters import md
+from cjmkit.semdiff import DIFF_FORMATS
 from cjmkit.semdiff.changes import stable_ids
-from cjmkit.semdiff.report import FORMATS
 from conftest import EXAMPLES, FIXTURES, Result, run_cjm
 
 EMAIL_SHOP = EXAMPLES / "email-shop" / "journey.yaml"
@@ -594,7 +594,10 @@ def test_rev_path_missing_on_both_sides(repository: pathlib.Path, monkeypatch: p
 
 
 def test_format_choices_match_the_writers() -> None:
-    assert [choice.value for choice in diff_command.DiffFormat] == list(FORMATS)
+    assert [choice.value for choice in diff_command.DiffFormat] == list(DIFF_FORMATS)
+    for name in DIFF_FORMATS:
+        assert callable(DIFF_FORMATS[name])  # every lazy "module:function" entry resolves
+        assert name in cjm_diff("--help").stdout
 
 
 def test_help_lists_examples() -> None:

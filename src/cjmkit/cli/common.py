@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import functools
 import pathlib
 from collections.abc import Callable
@@ -26,7 +25,10 @@ class State:
 
 
 #: ``--format`` choices, fed by the reporter registry.
-OutputFormat = enum.StrEnum("OutputFormat", {name: name for name in REPORTERS})  # type: ignore[misc]
+if TYPE_CHECKING:
+    from enum import StrEnum as OutputFormat
+else:
+    OutputFormat = REPORTERS.choices("OutputFormat")
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
@@ -67,7 +69,7 @@ Paths = Annotated[
         metavar="PATHS",
     ),
 ]
-Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help=REPORTERS.help("Output format:"))]
 OnlyMaps = Annotated[bool, typer.Option("--only-maps", help=ONLY_MAPS_HELP)]
 Jobs = Annotated[
     int | None,

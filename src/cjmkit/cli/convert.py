@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import pathlib
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cjmkit.cli.common import examples, guarded
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Diagnostic
 from cjmkit.errors import CjmError, UsageError
-from cjmkit.interop import STDOUT, Format
+from cjmkit.interop import FILE_FORMATS, STDOUT
+
+if TYPE_CHECKING:
+    from enum import StrEnum as FileFormatChoice
+else:
+    FileFormatChoice = FILE_FORMATS.choices("FileFormatChoice")
 
 EPILOG = examples(
     "cjm convert docs/user-journey.mmd -o maps/onboarding.yaml   # import a Mermaid journey",
@@ -53,13 +58,16 @@ def convert(
         ),
     ],
     to: Annotated[
-        Format | None,
+        FileFormatChoice | None,
         typer.Option(
-            "--to", "-t", help="Output format (default: from the OUT extension).", show_default=False
+            "--to",
+            "-t",
+            help=FILE_FORMATS.help("Output format (default: from the OUT extension):"),
+            show_default=False,
         ),
     ] = None,
     source_format: Annotated[
-        Format | None,
+        FileFormatChoice | None,
         typer.Option("--from", help="Input format (default: from the IN extension).", show_default=False),
     ] = None,
 ) -> None:
@@ -78,8 +86,8 @@ def convert(
         raise UsageError(f"{output} is a folder; give the file to write")
     if target is not None and target.resolve() == source.resolve():
         raise UsageError(f"{output} is the input file; write the conversion elsewhere")
-    reading = detect_source(source, source_format)
-    writing = detect_target(output, to, reading)
+    reading = detect_source(source, source_format.value if source_format else None)
+    writing = detect_target(output, to.value if to else None, reading)
     conversion = run_conversion(source, reading, writing, str(source))
     if conversion.text is None and conversion.files:
         from cjmkit.reporters import REPORTERS, Run

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 import pathlib
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cjmkit.cli.common import examples, guarded
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import UsageError
+from cjmkit.semdiff import DIFF_FORMATS
 
 EPILOG = examples(
     "cjm diff old/journey.yaml new/journey.yaml     # two versions of a map",
@@ -22,12 +22,10 @@ EPILOG = examples(
 )
 
 
-class DiffFormat(enum.StrEnum):
-    """``--format`` choices; each has a writer in ``cjmkit.semdiff.report.FORMATS``."""
-
-    text = "text"
-    md = "md"
-    json = "json"
+if TYPE_CHECKING:
+    from enum import StrEnum as DiffFormat
+else:
+    DiffFormat = DIFF_FORMATS.choices("DiffFormat")
 
 
 @guarded
@@ -51,15 +49,14 @@ def diff(
         ),
     ] = None,
     output_format: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="Output format (md: for a pull-request comment).")
-    ] = DiffFormat.text,
+        DiffFormat, typer.Option("--format", "-f", help=DIFF_FORMATS.help("Output format:"))
+    ] = "text",  # type: ignore[assignment]
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when there are differences, like `git diff`.")
     ] = False,
 ) -> None:
     """Show what changed between two versions of journey maps: stages, touchpoints, KPIs, findings."""
-    from cjmkit.semdiff import diff_paths, diff_revision
-    from cjmkit.semdiff.report import FORMATS
+    from cjmkit.semdiff.compare import diff_paths, diff_revision
 
     given = list(paths or [])
     if rev is not None:
@@ -70,7 +67,7 @@ def diff(
         comparison = diff_paths(given[0], given[1])
     else:
         raise UsageError("give OLD and NEW (two files or two folders), or --rev REV [PATHS]...")
-    FORMATS[output_format.value](comparison, sys.stdout)
+    DIFF_FORMATS[output_format.value](comparison, sys.stdout)
     if comparison.errors:
         raise typer.Exit(EXIT_FINDINGS)
     raise typer.Exit(EXIT_FINDINGS if exit_code and comparison.differences else EXIT_OK)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import Format, Jobs, OnlyMaps, OutputFormat, Paths, examples, guarded, load_maps
+from cjmkit.cli.common import Format, Jobs, OnlyMaps, Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Severity
 from cjmkit.errors import UsageError
 from cjmkit.reporters import REPORTERS, Run
@@ -28,7 +28,7 @@ def split(values: list[str] | None) -> list[str]:
 @guarded
 def lint(
     paths: Paths = None,
-    output_format: Format = OutputFormat.text,  # type: ignore[attr-defined]
+    output_format: Format = "text",  # type: ignore[assignment]
     only_maps: OnlyMaps = False,
     jobs: Jobs = None,
     select: Annotated[

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cjmkit.cli.common import Format, Jobs, OnlyMaps, OutputFormat, Paths, examples, guarded, load_maps
+from cjmkit.cli.common import Format, Jobs, OnlyMaps, Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.reporters import REPORTERS, Run
 
@@ -21,7 +21,7 @@ EPILOG = examples(
 @guarded
 def validate(
     paths: Paths = None,
-    output_format: Format = OutputFormat.text,  # type: ignore[attr-defined]
+    output_format: Format = "text",  # type: ignore[assignment]
     only_maps: OnlyMaps = False,
     jobs: Jobs = None,
 ) -> None:

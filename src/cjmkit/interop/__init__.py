@@ -8,7 +8,6 @@ conversion that needs them.
 
 from __future__ import annotations
 
-import enum
 import pathlib
 from dataclasses import dataclass, field
 
@@ -16,64 +15,73 @@ from cjmkit import codes
 from cjmkit.codes import MAX_FILE_BYTES as MAX_JOURNEY_BYTES
 from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.errors import CjmError, UsageError
+from cjmkit.registry import Registry
 
 
-class Format(enum.StrEnum):
-    yaml = "yaml"
-    mermaid = "mermaid"
-    json = "json"
-    csv = "csv"
+@dataclass(frozen=True)
+class FileFormat:
+    """A kind of file `cjm convert` reads or writes."""
+
+    extensions: tuple[str, ...]
+    #: The formats a file of this kind converts to (empty: written only).
+    converts_to: tuple[str, ...] = ()
 
 
-EXTENSIONS: dict[str, Format] = {
-    ".yaml": Format.yaml,
-    ".yml": Format.yaml,
-    ".mmd": Format.mermaid,
-    ".mermaid": Format.mermaid,
-    ".json": Format.json,
-    ".csv": Format.csv,
-}
-#: What converts to what: a Mermaid diagram becomes a journey file, a journey file anything else.
-TARGETS: dict[Format, tuple[Format, ...]] = {
-    Format.mermaid: (Format.yaml,),
-    Format.yaml: (Format.mermaid, Format.json, Format.csv),
-}
+#: ``cjm convert --from/--to`` choices, their help text and the extensions that imply them.
+FILE_FORMATS: Registry[FileFormat] = Registry("file format")
+FILE_FORMATS.register(
+    "yaml", "cjm journey file (.yaml, .yml)", FileFormat((".yaml", ".yml"), ("mermaid", "json", "csv"))
+)
+FILE_FORMATS.register(
+    "mermaid", "Mermaid journey diagram (.mmd, .mermaid)", FileFormat((".mmd", ".mermaid"), ("yaml",))
+)
+FILE_FORMATS.register("json", "the journey as written, as JSON (.json)", FileFormat((".json",)))
+FILE_FORMATS.register("csv", "one row per stage and touchpoint (.csv)", FileFormat((".csv",)))
 STDOUT = "-"
 
 
+def _by_extension(path: pathlib.Path) -> str | None:
+    suffix = path.suffix.lower()
+    return next((name for name in FILE_FORMATS if suffix in FILE_FORMATS[name].extensions), None)
+
+
 def _known_extensions() -> str:
-    return ", ".join(EXTENSIONS)
+    return ", ".join(extension for name in FILE_FORMATS for extension in FILE_FORMATS[name].extensions)
 
 
-def source_format(path: pathlib.Path, given: Format | None) -> Format:
+def _targets(source: str) -> tuple[str, ...]:
+    return FILE_FORMATS[source].converts_to
+
+
+def source_format(path: pathlib.Path, given: str | None) -> str:
     """The input's format: ``given`` (``--from``), else from the extension."""
-    found = given or EXTENSIONS.get(path.suffix.lower())
+    found = given or _by_extension(path)
     if found is None:
         raise UsageError(
             f"cannot tell the format of {path} from its extension; name it {_known_extensions()} "
             "or give --from"
         )
-    if found not in TARGETS:
-        raise UsageError(f"cjm convert reads Mermaid and cjm YAML files, not {found.value} ({path})")
+    if not _targets(found):
+        readable = ", ".join(name for name in FILE_FORMATS if _targets(name))
+        raise UsageError(f"cjm convert reads {readable} files, not {found} ({path})")
     return found
 
 
-def target_format(output: str, given: Format | None, source: Format) -> Format:
+def target_format(output: str, given: str | None, source: str) -> str:
     """The output's format: ``given`` (``--to``), else from the extension; on standard output
     a Mermaid diagram becomes YAML, the only format it converts to."""
+    targets = _targets(source)
     if output == STDOUT:
-        found = given or (TARGETS[source][0] if len(TARGETS[source]) == 1 else None)
+        found = given or (targets[0] if len(targets) == 1 else None)
     else:
-        found = given or EXTENSIONS.get(pathlib.Path(output).suffix.lower())
+        found = given or _by_extension(pathlib.Path(output))
     if found is None:
         where = "standard output" if output == STDOUT else output
-        choices = ", ".join(f.value for f in TARGETS[source])
-        raise UsageError(f"cannot tell which format to write to {where}; give --to ({choices})")
-    if found not in TARGETS[source]:
-        choices = ", ".join(f.value for f in TARGETS[source])
-        hint = " (convert it to YAML first)" if source is Format.mermaid else ""
+        raise UsageError(f"cannot tell which format to write to {where}; give --to ({', '.join(targets)})")
+    if found not in targets:
+        hint = " (convert it to YAML first)" if source == "mermaid" else ""
         raise UsageError(
-            f"cannot convert {source.value} to {found.value}; {source.value} converts to {choices}{hint}"
+            f"cannot convert {source} to {found}; {source} converts to {', '.join(targets)}{hint}"
         )
     return found
 
@@ -98,10 +106,10 @@ class Conversion:
         return [d for d in self.diagnostics if d.severity is not Severity.ERROR]
 
 
-def convert(path: pathlib.Path, source: Format, target: Format, display: str | None = None) -> Conversion:
+def convert(path: pathlib.Path, source: str, target: str, display: str | None = None) -> Conversion:
     """Convert one file. Bad content gives a Conversion with errors; I/O problems raise CjmError."""
     display = display or str(path)
-    if source is Format.mermaid:
+    if source == "mermaid":
         return _from_mermaid(path, display)
     return _from_journey(path, target)
 
@@ -126,7 +134,7 @@ def _from_mermaid(path: pathlib.Path, display: str) -> Conversion:
     return Conversion(text, reading.diagnostics, sources)
 
 
-def _from_journey(path: pathlib.Path, target: Format) -> Conversion:
+def _from_journey(path: pathlib.Path, target: str) -> Conversion:
     from cjmkit import pipeline
 
     try:  # unreadable input is an I/O error (exit 2), not a validation error of the map
@@ -142,11 +150,11 @@ def _from_journey(path: pathlib.Path, target: Format) -> Conversion:
         return Conversion(None, project.diagnostics, sources, files=len(project.documents))
     journey = document.journey
     assert journey is not None
-    if target is Format.mermaid:
+    if target == "mermaid":
         from cjmkit.interop.mermaid import journey_to_mermaid
 
         return Conversion(journey_to_mermaid(journey, path.name))
-    if target is Format.json:
+    if target == "json":
         import json
 
         # Exactly the keys the file sets, in the format's canonical order; valid against the
@@ -163,11 +171,10 @@ def _from_journey(path: pathlib.Path, target: Format) -> Conversion:
 
 
 __all__ = [
-    "EXTENSIONS",
+    "FILE_FORMATS",
     "STDOUT",
-    "TARGETS",
     "Conversion",
-    "Format",
+    "FileFormat",
     "convert",
     "source_format",
     "target_format",

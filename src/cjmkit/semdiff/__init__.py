@@ -50,16 +50,21 @@ or ``changed``. A change is
   ``KPI ctr actual 0.032 → 0.041 (target 0.05)``.
 """
 
-from cjmkit.semdiff.changes import Change, compare_journeys, compare_workspaces
-from cjmkit.semdiff.compare import Comparison, FileDiff, compare_findings, diff_paths, diff_revision
+from __future__ import annotations
 
-__all__ = [
-    "Change",
-    "Comparison",
-    "FileDiff",
-    "compare_findings",
-    "compare_journeys",
-    "compare_workspaces",
-    "diff_paths",
-    "diff_revision",
-]
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TextIO
+
+from cjmkit.registry import Registry
+
+if TYPE_CHECKING:
+    from cjmkit.semdiff.compare import Comparison
+
+DiffWriter = Callable[["Comparison", TextIO], None]
+
+#: ``cjm diff --format`` choices. Imported by ``cjm --help``: the writers load on first use, and
+#: this package's modules are imported by name (``cjmkit.semdiff.compare``), never from here.
+DIFF_FORMATS: Registry[DiffWriter] = Registry("diff format")
+DIFF_FORMATS.register("text", "for people, in a terminal", "cjmkit.semdiff.report:report_text")
+DIFF_FORMATS.register("md", "Markdown for a pull-request comment", "cjmkit.semdiff.report:report_md")
+DIFF_FORMATS.register("json", "a stable machine-readable document", "cjmkit.semdiff.report:report_json")

@@ -182,11 +182,3 @@ def report_json(comparison: Comparison, out: TextIO) -> None:
         "journeys": [file_record(diff) for diff in comparison.journeys],
     }
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-
-
-#: ``--format`` choices.
-FORMATS: dict[str, Callable[[Comparison, TextIO], None]] = {
-    "text": report_text,
-    "md": report_md,
-    "json": report_json,
-}
