@@ -209,46 +209,111 @@ def test_default_maps_are_the_workspace_around_the_current_folder(
     assert data_of(doors)["stages"][0]["funnel"]["entered"] == 61500
 
 
+#: row (CSV line 3), code, column of the cell at fault, part of the message.
 ERROR_CASES = {
-    "unknown journey": ("doors,search,funnel.entered,100", "unknown journey 'doors'"),
-    "unknown stage": (f"{JOURNEY},serch,funnel.entered,100", "unknown stage 'serch' in journey"),
-    "unknown KPI": (f"{JOURNEY},search,kpi:search-ctrr,0.04", "unknown KPI 'search-ctrr' in stage 'search'"),
-    "KPI of another stage": (f"{JOURNEY},search,kpi:catalog-bounce,0.5", "it is a KPI of stage 'catalog'"),
-    "unknown field": (f"{JOURNEY},search,funnel.enterd,100", "unknown field 'funnel.enterd'"),
-    "not a number": (f"{JOURNEY},search,kpi:search-ctr,high", "value 'high' is not a number"),
-    "empty value": (f"{JOURNEY},search,kpi:search-ctr,", "empty value"),
-    "decimal comma with commas": (f'{JOURNEY},search,kpi:search-ctr,"0,04"', "write decimals with a point"),
-    "fractional funnel": (f"{JOURNEY},search,funnel.entered,12.5", "takes a whole number"),
-    "negative funnel": (f"{JOURNEY},search,funnel.entered,-5", "cannot be negative"),
-    "ratio out of range": (f"{JOURNEY},search,kpi:search-ctr,4.1", "outside 0..1 for unit 'ratio'"),
-    "advanced above entered": (f"{JOURNEY},search,funnel.advanced,70000", "exceeds entered"),
+    "unknown journey": ("doors,search,funnel.entered,100", "I101", 1, "unknown journey 'doors'"),
+    "unknown stage": (f"{JOURNEY},serch,funnel.entered,100", "I103", 18, "unknown stage 'serch' in journey"),
+    "unknown KPI": (
+        f"{JOURNEY},search,kpi:search-ctrr,0.04",
+        "I104",
+        25,
+        "unknown KPI 'search-ctrr' in stage 'search'",
+    ),
+    "KPI of another stage": (
+        f"{JOURNEY},search,kpi:catalog-bounce,0.5",
+        "I104",
+        25,
+        "it is a KPI of stage 'catalog'",
+    ),
+    "unknown field": (f"{JOURNEY},search,funnel.enterd,100", "I003", 25, "unknown field 'funnel.enterd'"),
+    "empty stage": (f"{JOURNEY},,funnel.entered,100", "I002", 18, "empty 'stage'"),
+    "not a number": (f"{JOURNEY},search,kpi:search-ctr,high", "I004", 40, "value 'high' is not a number"),
+    "empty value": (f"{JOURNEY},search,kpi:search-ctr,", "I004", 40, "empty value"),
+    "decimal comma with commas": (
+        f'{JOURNEY},search,kpi:search-ctr,"0,04"',
+        "I004",
+        40,
+        "write decimals with a point",
+    ),
+    "fractional funnel": (f"{JOURNEY},search,funnel.entered,12.5", "I004", 40, "takes a whole number"),
+    "negative funnel": (f"{JOURNEY},search,funnel.entered,-5", "I004", 40, "cannot be negative"),
+    "ratio out of range": (
+        f"{JOURNEY},search,kpi:search-ctr,4.1",
+        "I203",
+        40,
+        "outside 0..1 for unit 'ratio'",
+    ),
+    "advanced above entered": (f"{JOURNEY},search,funnel.advanced,70000", "I203", 41, "exceeds entered"),
 }
+
+
+def problem_heads(result: Result, csv: pathlib.Path) -> list[str]:
+    """The ``FILE:LINE:COLUMN: CODE message`` lines of the report, without the excerpts under them."""
+    return [line for line in result.stdout.splitlines() if line.startswith(f"{csv}:")]
 
 
 @pytest.mark.parametrize("case", ERROR_CASES, ids=list(ERROR_CASES))
 def test_errors_name_the_csv_line_and_nothing_is_written(
     case: str, doors: pathlib.Path, tmp_path: pathlib.Path
 ) -> None:
-    row, message = ERROR_CASES[case]
+    row, code, column, message = ERROR_CASES[case]
     before = {path: path.read_bytes() for path in doors.parent.iterdir()}
     # A good row first: it must not be written either.
     csv = write_csv(tmp_path, f"{JOURNEY},catalog,funnel.entered,2800", row)
     result = run_import(csv, str(doors.parent))
     assert result.exit_code == 1
-    problem = next(line for line in result.stdout.splitlines() if message in line)
-    assert problem.startswith(f"{csv}:3: ")
-    assert "1 problem; nothing written." in result.stdout
+    [problem] = problem_heads(result, csv)
+    assert problem.startswith(f"{csv}:3:{column}: {code} ")
+    assert message in problem
+    assert result.stdout.splitlines()[-1] == "1 problem; nothing written."
     assert {path: path.read_bytes() for path in doors.parent.iterdir()} == before
+
+
+def test_a_problem_shows_its_code_csv_line_and_cell(doors: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    csv = write_csv(tmp_path, f"{JOURNEY},search,funnel.entered,61500", f"{JOURNEY},serch,funnel.entered,100")
+    result = run_import(csv, str(doors.parent))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{csv}:3:18: I103 unknown stage 'serch' in journey '{JOURNEY}' (did you mean 'search'?)",
+        f"3 | {JOURNEY},serch,funnel.entered,100",
+        "  |                  ^",
+        "1 problem; nothing written.",
+    ]
+
+
+def test_columns_follow_quoted_cells_and_semicolons(doors: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    csv = write_csv(
+        tmp_path,
+        f'"{JOURNEY}";"search";"funnel.entered";"1;5"',
+        f'{JOURNEY};"sea""rch";kpi:search-ctr;0,04',
+        header="journey;stage;field;value",
+    )
+    result = run_import(csv, str(doors.parent))
+    assert [line.split(" ", 2)[:2] for line in problem_heads(result, csv)] == [
+        [f"{csv}:2:46:", "I004"],
+        [f"{csv}:3:18:", "I103"],
+    ]
+
+
+def test_a_row_spanning_lines_is_reported_where_it_starts(
+    doors: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    csv = write_csv(tmp_path, f'{JOURNEY},"sea\nrch",funnel.entered,1', f"{JOURNEY},serch,funnel.entered,1")
+    result = run_import(csv, str(doors.parent))
+    assert [line.split(" ", 2)[:2] for line in problem_heads(result, csv)] == [
+        [f"{csv}:2:1:", "I103"],
+        [f"{csv}:4:18:", "I103"],
+    ]
 
 
 def test_did_you_mean_for_ids(doors: pathlib.Path, tmp_path: pathlib.Path) -> None:
     csv = write_csv(tmp_path, f"{JOURNEY},search,kpi:search-ctx,0.04", f"{JOURNEY},serch,funnel.entered,1")
     result = run_import(csv, str(doors.parent))
     assert result.exit_code == 1
-    assert (
-        f"{csv}:2: unknown KPI 'search-ctx' in stage 'search' (did you mean 'search-ctr'?)" in result.stdout
-    )
-    assert f"{csv}:3: unknown stage 'serch' in journey '{JOURNEY}' (did you mean 'search'?)" in result.stdout
+    assert problem_heads(result, csv) == [
+        f"{csv}:2:25: I104 unknown KPI 'search-ctx' in stage 'search' (did you mean 'search-ctr'?)",
+        f"{csv}:3:18: I103 unknown stage 'serch' in journey '{JOURNEY}' (did you mean 'search'?)",
+    ]
 
 
 def test_every_problem_of_the_csv_is_reported_at_once(doors: pathlib.Path, tmp_path: pathlib.Path) -> None:
@@ -261,17 +326,24 @@ def test_every_problem_of_the_csv_is_reported_at_once(doors: pathlib.Path, tmp_p
     )
     result = run_import(csv, str(doors.parent))
     assert result.exit_code == 1
-    lines = result.stdout.splitlines()
-    assert [line.split(": ", 1)[0] for line in lines[:3]] == [f"{csv}:3", f"{csv}:4", f"{csv}:5"]
-    assert "already set on line 2" in lines[2]
-    assert lines[3] == "3 problems; nothing written."
+    heads = problem_heads(result, csv)
+    assert [head.split(" ", 2)[:2] for head in heads] == [
+        [f"{csv}:3:40:", "I004"],
+        [f"{csv}:4:18:", "I103"],
+        [f"{csv}:5:25:", "I105"],
+    ]
+    assert "already set on line 2" in heads[2]
+    assert result.stdout.splitlines()[-1] == "3 problems; nothing written."
 
 
 def test_header_without_the_needed_columns(doors: pathlib.Path, tmp_path: pathlib.Path) -> None:
     csv = write_csv(tmp_path, f"{JOURNEY},search,0.04", header="journey,stage,value")
     result = run_import(csv, str(doors.parent))
     assert result.exit_code == 1
-    assert f"{csv}:1: the header has no column 'field'" in result.stdout
+    assert problem_heads(result, csv) == [
+        f"{csv}:1:1: I001 the header has no column 'field'"
+        " (it needs journey, stage, field, value; delimiter read as ',')"
+    ]
 
 
 def test_a_map_with_validation_errors_is_not_edited(tmp_path: pathlib.Path) -> None:
@@ -283,8 +355,26 @@ def test_a_map_with_validation_errors_is_not_edited(tmp_path: pathlib.Path) -> N
     csv = write_csv(tmp_path, f"{journey},{stage},funnel.entered,10", f"{journey},{stage},funnel.advanced,5")
     result = run_import(csv, str(broken))
     assert result.exit_code == 1
-    assert "validation error" in result.stdout and "fix them first" in result.stdout
+    # At the map's first validation error (the fixture's first `# expect:` line).
+    assert result.stdout.splitlines()[0] == (
+        f"{broken}:18:14: I201 the map has 2 validation errors (the first is here);"
+        f" fix them first (`cjm validate {broken}`)"
+    )
     assert broken.read_bytes() == before
+
+
+def test_a_map_with_aliases_is_not_edited(shop: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    text = shop.read_text(encoding="utf-8")
+    shop.write_text(text.replace("title:", "title: &title", 1).rstrip("\n") + "\ndescription: *title\n")
+    assert "*title" in shop.read_text(encoding="utf-8")
+    before = shop.read_bytes()
+    csv = write_csv(tmp_path, "shop,visit,kpi:bounce,0.47")
+    result = run_import(csv, str(shop))
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"{shop}:1:1: I202 uses YAML aliases (*name); `cjm metrics import` does not edit such files"
+    )
+    assert shop.read_bytes() == before
 
 
 def test_usage_errors_exit_2(doors: pathlib.Path, tmp_path: pathlib.Path) -> None:

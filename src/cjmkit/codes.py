@@ -1,15 +1,50 @@
-"""Validation error codes: stable, documented in the README, used by ``--format json``."""
+"""Problem codes: stable, documented in the README, used by ``--format json`` and SARIF.
+
+One table for every problem that is not an analysis finding (those are the
+CJM rules): validation of maps (V), reading Mermaid diagrams (M) and importing
+metrics (I). The letter names the family; the first digit groups the codes
+within it.
+"""
 
 from __future__ import annotations
 
 from typing import NamedTuple
+
+from cjmkit.diagnostics import Severity
 
 
 class Code(NamedTuple):
     code: str
     name: str
     summary: str
+    #: What the code is reported as; SARIF gives it as the rule's default level.
+    severity: Severity = Severity.ERROR
 
+
+class Family(NamedTuple):
+    heading: str
+    intro: str
+
+
+#: README headings, by the letter the family's codes start with.
+FAMILIES = {
+    "V": Family(
+        "Validation (V): every command that reads maps",
+        "V0xx: the file itself; V1xx: keys and values; V2xx: ids, references and consistency.",
+    ),
+    "M": Family(
+        "Mermaid import (M): `cjm convert` from a `.mmd` diagram",
+        "M0xx are errors (nothing is written); M1xx are warnings (the file still converts).",
+    ),
+    "I": Family(
+        "Metrics import (I): `cjm metrics import`",
+        "Reported at the line and cell of the CSV (I201 and I202 at the map); if any is found,"
+        " nothing is written. I0xx: reading the CSV; I1xx: finding the values in the maps;"
+        " I2xx: editing the maps.",
+    ),
+}
+
+# --- validation ------------------------------------------------------------------------------------
 
 YAML_SYNTAX = Code("V001", "yaml-syntax", "The file is not valid YAML.")
 DUPLICATE_KEY = Code("V002", "duplicate-key", "A mapping has the same key twice.")
@@ -45,6 +80,67 @@ UNIT_RANGE = Code(
 )
 SEGMENT_REQUIRED = Code(
     "V205", "segment-required", "The workspace defines segments but the journey names none."
+)
+
+# --- Mermaid import --------------------------------------------------------------------------------
+
+NOT_A_JOURNEY = Code("M001", "not-a-journey", "The file is not a Mermaid `journey` diagram.")
+TASK_WITHOUT_SCORE = Code("M002", "task-without-score", "A task line has no score.")
+TASK_WITHOUT_NAME = Code("M003", "task-without-name", "A task line has a score but no text.")
+UNCLOSED_DESCRIPTION = Code("M004", "unclosed-description", "`accDescr {` is never closed by `}`.")
+SECTION_WITHOUT_NAME = Code("M005", "section-without-name", "A `section` line has no name.")
+EMPTY_JOURNEY = Code("M006", "empty-journey", "The diagram has no section and no task.")
+SCORE_OUT_OF_RANGE = Code("M101", "score-out-of-range", "A score outside 1..5, clamped.", Severity.WARNING)
+SCORE_NOT_WHOLE = Code("M102", "score-not-whole", "A score with a fraction, rounded.", Severity.WARNING)
+ARROW_SCORE = Code("M103", "arrow-score", "`task -> score` written for `task: score`.", Severity.WARNING)
+IGNORED_TEXT = Code(
+    "M104",
+    "ignored-text",
+    "Text Mermaid ignores too (after the actors, empty title).",
+    Severity.WARNING,
+)
+REPEATED_TITLE = Code("M105", "repeated-title", "`title` given twice; the last one wins.", Severity.WARNING)
+COMMENT_SIGN_IN_TEXT = Code(
+    "M106", "comment-sign-in-text", "`#` or `%%` kept as task text.", Severity.WARNING
+)
+
+# --- metrics import --------------------------------------------------------------------------------
+
+CSV_LAYOUT = Code(
+    "I001",
+    "csv-layout",
+    "The CSV is empty, cannot be parsed, or its header lacks a `journey`, `stage`, `field` or"
+    " `value` column.",
+)
+INCOMPLETE_ROW = Code("I002", "incomplete-row", "A row leaves `journey`, `stage` or `field` empty.")
+UNKNOWN_FIELD = Code(
+    "I003",
+    "unknown-field",
+    "`field` is not `kpi:<kpi-id>`, `funnel.entered` or `funnel.advanced`.",
+)
+INVALID_NUMBER = Code(
+    "I004",
+    "invalid-number",
+    "The value is empty, not a number or implausibly large, or a funnel volume is not a whole"
+    " number of customers.",
+)
+UNKNOWN_JOURNEY = Code("I101", "unknown-journey", "No map that was read has this journey id.")
+AMBIGUOUS_JOURNEY = Code("I102", "ambiguous-journey", "Several files define this journey id.")
+UNKNOWN_STAGE = Code("I103", "unknown-stage", "The journey has no stage with this id.")
+UNKNOWN_KPI = Code("I104", "unknown-kpi", "The stage has no KPI with this id.")
+REPEATED_ROW = Code("I105", "repeated-row", "An earlier row of the CSV sets the same value.")
+INVALID_MAP = Code(
+    "I201", "invalid-map", "The map to edit has validation errors: fix them first (`cjm validate`)."
+)
+NOT_EDITABLE = Code(
+    "I202",
+    "not-editable",
+    "The map uses YAML aliases or a layout the import cannot edit without touching other bytes.",
+)
+INVALID_RESULT = Code(
+    "I203",
+    "invalid-result",
+    "The value would make the map invalid (a ratio of 4.1, `advanced` above `entered`).",
 )
 
 #: Larger map files are refused (V007): no journey map comes near this size.

@@ -84,9 +84,16 @@ def format_reference() -> str:
 
 
 def codes_table() -> str:
-    lines = ["| code | name | meaning |", "|---|---|---|"]
-    lines += [f"| {c.code} | `{c.name}` | {_cell(c.summary)} |" for c in codes.ALL]
-    return "\n".join(lines) + "\n"
+    """One table per family of codes (the letter they start with), under its heading."""
+    lines: list[str] = []
+    for letter, family in codes.FAMILIES.items():
+        lines += [f"### {family.heading}", "", family.intro, ""]
+        lines += ["| code | name | meaning |", "|---|---|---|"]
+        lines += [
+            f"| {c.code} | `{c.name}` | {_cell(c.summary)} |" for c in codes.ALL if c.code.startswith(letter)
+        ]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def rules_table() -> str:

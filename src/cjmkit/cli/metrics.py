@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pathlib
+import sys
 from typing import Annotated
 
 import typer
 
 from cjmkit.cli.common import Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, plural
+from cjmkit.terminal import visible
 
 EPILOG = examples(
     "cjm metrics import metrics.csv                # maps of the workspace around the current folder",
@@ -47,21 +49,22 @@ def import_csv(
 ) -> None:
     """Set KPI `actual` and funnel `entered`/`advanced` from a CSV; the rest of each file stays as is."""
     from cjmkit.editing.metrics import plan_import, read_metrics
+    from cjmkit.reporters.text import write_diagnostic
+    from cjmkit.terminal import console as terminal_console
 
-    display = str(csv_file)
-    rows, problems = read_metrics(csv_file, display)
+    metrics_csv = read_metrics(csv_file, str(csv_file))
     # Rows that read well are checked against the maps too, so one run reports every problem.
-    plan = plan_import(rows, load_maps(paths, only_maps=False), display)
-    problems += plan.problems
-    if problems:
-        for problem in sorted(problems, key=lambda p: (p.file != display, p.file, p.line)):
-            typer.echo(str(problem))
-        typer.echo(f"{plural(len(problems), 'problem')}; nothing written.")
+    plan = plan_import(metrics_csv, load_maps(paths, only_maps=False))
+    if plan.problems:
+        console = terminal_console(sys.stdout)
+        for problem in plan.problems:
+            write_diagnostic(console, problem, plan.sources.get(problem.file, ""))
+        typer.echo(f"{plural(len(plan.problems), 'problem')}; nothing written.")
         raise typer.Exit(EXIT_FINDINGS)
-    for change in plan.changes:
-        typer.echo(str(change))
+    for edit in plan.edits:
+        typer.echo(visible(str(edit)))
     files = len(plan.updates)
-    summary = f"{plural(len(plan.changes), 'value')} in {plural(files, 'file')}"
+    summary = f"{plural(len(plan.edits), 'value')} in {plural(files, 'file')}"
     if dry_run:
         summary = f"would update {summary} (dry run: nothing written)"
     else:

@@ -33,25 +33,6 @@ from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.models import Journey, Touchpoint
 from cjmkit.models.base import PHASE_ORDER
 
-NOT_A_JOURNEY = Code("M001", "not-a-journey", "The file is not a Mermaid `journey` diagram.")
-TASK_WITHOUT_SCORE = Code("M002", "task-without-score", "A task line has no score.")
-TASK_WITHOUT_NAME = Code("M003", "task-without-name", "A task line has a score but no text.")
-UNCLOSED_DESCRIPTION = Code("M004", "unclosed-description", "`accDescr {` is never closed by `}`.")
-SECTION_WITHOUT_NAME = Code("M005", "section-without-name", "A `section` line has no name.")
-EMPTY_JOURNEY = Code("M006", "empty-journey", "The diagram has no section and no task.")
-SCORE_OUT_OF_RANGE = Code("M101", "score-out-of-range", "A score outside 1..5, clamped.")
-SCORE_NOT_WHOLE = Code("M102", "score-not-whole", "A score with a fraction, rounded.")
-ARROW_SCORE = Code("M103", "arrow-score", "`task -> score` written for `task: score`.")
-IGNORED_TEXT = Code("M104", "ignored-text", "Text Mermaid ignores too (after the actors, empty title).")
-REPEATED_TITLE = Code("M105", "repeated-title", "`title` given twice; the last one wins.")
-COMMENT_SIGN_IN_TEXT = Code("M106", "comment-sign-in-text", "`#` or `%%` kept as task text.")
-
-CODES: tuple[Code, ...] = (
-    NOT_A_JOURNEY, TASK_WITHOUT_SCORE, TASK_WITHOUT_NAME, UNCLOSED_DESCRIPTION, SECTION_WITHOUT_NAME,
-    EMPTY_JOURNEY, SCORE_OUT_OF_RANGE, SCORE_NOT_WHOLE, ARROW_SCORE, IGNORED_TEXT, REPEATED_TITLE,
-    COMMENT_SIGN_IN_TEXT,
-)  # fmt: skip
-
 #: Larger files are refused: no journey diagram comes near this size.
 MAX_BYTES = 1024 * 1024
 MIN_SCORE, MAX_SCORE = 1, 5
@@ -153,10 +134,9 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self.journey = MermaidJourney()
 
-    def report(self, line: int, column: int, code: Code, message: str, *, warning: bool = False) -> None:
-        severity = Severity.WARNING if warning else Severity.ERROR
+    def report(self, line: int, column: int, code: Code, message: str) -> None:
         self.diagnostics.append(
-            Diagnostic(self.file, line, column, code.code, code.name, message, severity=severity)
+            Diagnostic(self.file, line, column, code.code, code.name, message, severity=code.severity)
         )
 
     def read(self, text: str) -> MermaidReading:
@@ -174,7 +154,7 @@ class _Reader:
             self.statement(rest, index + 1, lines[index].index(rest))
         self.body(lines, index + 1, fence)
         if not self.journey.sections and not any(d.severity is Severity.ERROR for d in self.diagnostics):
-            self.report(index + 1, 1, EMPTY_JOURNEY, "the journey has no section and no task")
+            self.report(index + 1, 1, codes.EMPTY_JOURNEY, "the journey has no section and no task")
         return self.result()
 
     def result(self) -> MermaidReading:
@@ -193,7 +173,7 @@ class _Reader:
                     if found:
                         title = _flat(found.group(1).strip().strip("'\"")) or None
                 return index + 1, title
-        self.report(1, 1, NOT_A_JOURNEY, "front matter opened with `---` is never closed by `---`")
+        self.report(1, 1, codes.NOT_A_JOURNEY, "front matter opened with `---` is never closed by `---`")
         return None, None
 
     def find_header(self, lines: list[str], start: int) -> tuple[int, str | None, str] | None:
@@ -214,7 +194,7 @@ class _Reader:
             index += 1
         if index >= len(lines):
             self.report(
-                1, 1, NOT_A_JOURNEY, "empty diagram: a Mermaid journey starts with the line `journey`"
+                1, 1, codes.NOT_A_JOURNEY, "empty diagram: a Mermaid journey starts with the line `journey`"
             )
             return None
         stripped = lines[index].strip()
@@ -230,7 +210,7 @@ class _Reader:
         else:
             shown = stripped if len(stripped) <= 40 else stripped[:40] + "..."
             message = f"not a Mermaid journey: expected the line `journey`, found {shown!r}"
-        self.report(index + 1, column, NOT_A_JOURNEY, message)
+        self.report(index + 1, column, codes.NOT_A_JOURNEY, message)
         return None
 
     def body(self, lines: list[str], start: int, fence: str | None) -> None:
@@ -266,7 +246,7 @@ class _Reader:
             else:
                 self.statement(stripped, number, column - 1)
         if block is not None:
-            self.report(block_line, 1, UNCLOSED_DESCRIPTION, "`accDescr {` is never closed by `}`")
+            self.report(block_line, 1, codes.UNCLOSED_DESCRIPTION, "`accDescr {` is never closed by `}`")
 
     def statement(self, stripped: str, number: int, indent: int) -> None:
         """A title, section or task line (already stripped; ``indent`` is its offset in the raw line)."""
@@ -275,18 +255,18 @@ class _Reader:
         if found := _TITLE.match(content):
             title = _flat(found.group(1) or "")
             if not title:
-                self.report(number, indent + 1, IGNORED_TEXT, "`title` without text is ignored", warning=True)
+                self.report(number, indent + 1, codes.IGNORED_TEXT, "`title` without text is ignored")
                 return
             if self.journey.title is not None:
                 self.report(
-                    number, indent + 1, REPEATED_TITLE,
-                    f"a second title {title!r} replaces {self.journey.title!r}, as in Mermaid", warning=True,
+                    number, indent + 1, codes.REPEATED_TITLE,
+                    f"a second title {title!r} replaces {self.journey.title!r}, as in Mermaid",
                 )  # fmt: skip
             self.journey.title = title
         elif found := _SECTION.match(content):
             name = _flat(found.group(1) or "")
             if not name:
-                self.report(number, indent + 1, SECTION_WITHOUT_NAME, "`section` needs a name")
+                self.report(number, indent + 1, codes.SECTION_WITHOUT_NAME, "`section` needs a name")
                 return
             self.journey.sections.append(MermaidSection(name, number))
         else:
@@ -295,10 +275,9 @@ class _Reader:
                 task = self.task(stripped, number, indent, quiet=True)
                 if task is not None:
                     self.report(
-                        number, indent + cut + 1, COMMENT_SIGN_IN_TEXT,
+                        number, indent + cut + 1, codes.COMMENT_SIGN_IN_TEXT,
                         f"Mermaid reads {stripped[cut:cut + 2]!r}... as a comment and would drop the rest "
                         "of this line; kept it as task text",
-                        warning=True,
                     )  # fmt: skip
             if task is None and cut >= 0:
                 self.task(content, number, indent, quiet=False)
@@ -314,7 +293,7 @@ class _Reader:
         if split is None:
             if not quiet:
                 self.report(
-                    number, indent + 1, TASK_WITHOUT_SCORE,
+                    number, indent + 1, codes.TASK_WITHOUT_SCORE,
                     "no score in this task: write it as `task: score` or `task: score: actors` "
                     "with a whole number 1..5",
                 )  # fmt: skip
@@ -325,38 +304,35 @@ class _Reader:
         name = _flat(name)
         if not name:
             if not quiet:
-                self.report(number, indent + 1, TASK_WITHOUT_NAME, "this task has a score but no text")
+                self.report(number, indent + 1, codes.TASK_WITHOUT_NAME, "this task has a score but no text")
             return None
         actors_field = fields[score_at + 1] if score_at + 1 < len(fields) else ""
         actors = tuple(dict.fromkeys(a for a in (_flat(part) for part in actors_field.split(",")) if a))
         if arrow:
             self.report(
-                number, score_column, ARROW_SCORE,
+                number, score_column, codes.ARROW_SCORE,
                 f"read `-> {score_text}` as the score {score_text}; Mermaid needs "
                 f"`{name}: {score_text}{': ' + ', '.join(actors) if actors else ''}`",
-                warning=True,
             )  # fmt: skip
         ignored = ":".join(fields[score_at + 2 :]).strip()
         if ignored:
             self.report(
-                number, score_column, IGNORED_TEXT,
-                f"text after the actors is ignored, as in Mermaid: {ignored!r}", warning=True,
+                number, score_column, codes.IGNORED_TEXT,
+                f"text after the actors is ignored, as in Mermaid: {ignored!r}",
             )  # fmt: skip
         value = float(score_text)
         score = math.floor(value + 0.5)
         if score != value:
             self.report(
-                number, score_column, SCORE_NOT_WHOLE,
+                number, score_column, codes.SCORE_NOT_WHOLE,
                 f"score {score_text} of task {name!r} is not a whole number; rounded to {score}",
-                warning=True,
             )  # fmt: skip
         if not MIN_SCORE <= score <= MAX_SCORE:
             clamped = min(max(score, MIN_SCORE), MAX_SCORE)
             self.report(
-                number, score_column, SCORE_OUT_OF_RANGE,
+                number, score_column, codes.SCORE_OUT_OF_RANGE,
                 f"score {score} of task {name!r} is outside Mermaid's {MIN_SCORE}..{MAX_SCORE}; "
                 f"clamped to {clamped}",
-                warning=True,
             )  # fmt: skip
             score = clamped
         return MermaidTask(name, score, actors, number)

@@ -30,7 +30,7 @@ def rule_descriptors() -> list[dict[str, Any]]:
             "id": code.code,
             "name": code.name,
             "shortDescription": {"text": code.summary},
-            "defaultConfiguration": {"level": "error"},
+            "defaultConfiguration": {"level": _LEVEL[code.severity]},
         }
         for code in codes.ALL
     ]

@@ -1,0 +1,230 @@
+"""Reading a metrics CSV: delimiter, decimal comma, encodings, and each row checked into a MetricRow."""
+
+from __future__ import annotations
+
+import csv
+import decimal
+import io
+import pathlib
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from cjmkit import codes
+from cjmkit.codes import Code
+from cjmkit.diagnostics import Diagnostic
+from cjmkit.encoding import split_bom
+from cjmkit.errors import UsageError
+from cjmkit.loading.validation import did_you_mean
+
+COLUMNS = ("journey", "stage", "field", "value")
+FUNNEL_FIELDS = ("funnel.entered", "funnel.advanced")
+KPI_PREFIX = "kpi:"
+#: Larger magnitudes are surely a unit mistake (and would print in exponent form).
+MAX_MAGNITUDE = decimal.Decimal(10) ** 15
+
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_SPACES = str.maketrans("", "", " \u00a0\u202f\t")
+_LINE_START = (1,) * len(COLUMNS)
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One value of the CSV, as read and checked."""
+
+    line: int
+    journey: str
+    stage: str
+    #: ``kpi:<id>``, ``funnel.entered`` or ``funnel.advanced``.
+    field: str
+    value: int | float
+    #: The number as it will be written into the map.
+    text: str
+    #: 1-based column where each of COLUMNS starts on the line, so a problem found later points at its cell.
+    columns: tuple[int, ...]
+
+    @property
+    def kpi(self) -> str | None:
+        return self.field[len(KPI_PREFIX) :] if self.field.startswith(KPI_PREFIX) else None
+
+    @property
+    def subject(self) -> str:
+        """What the row sets, in report wording: ``KPI ctr actual`` or ``funnel entered``."""
+        return f"KPI {self.kpi} actual" if self.kpi is not None else self.field.replace(".", " ")
+
+    def column(self, name: str) -> int:
+        return self.columns[COLUMNS.index(name)]
+
+
+@dataclass(frozen=True)
+class MetricsCsv:
+    """A metrics CSV as read: its text (for excerpts), the rows that read well, the problems of the others."""
+
+    display: str
+    text: str
+    rows: tuple[MetricRow, ...]
+    problems: tuple[Diagnostic, ...]
+
+
+def problem(file: str, line: int, column: int, code: Code, message: str) -> Diagnostic:
+    return Diagnostic(file, line, column, code.code, code.name, message)
+
+
+def _decode(raw: bytes) -> str:
+    body, _ = split_bom(raw)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel in a Russian locale saves "CSV (semicolon delimited)" in Windows-1251.
+        return body.decode("cp1251")
+
+
+def _delimiter(text: str) -> str:
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _cell_columns(line: str, delimiter: str, columns: dict[str, int]) -> tuple[int, ...]:
+    """1-based column where each of COLUMNS starts in one physical CSV line, split as the csv module does.
+
+    A quote opens a quoted cell only at the start of the cell; inside one, ``""`` is a quote.
+    A cell the line lacks is placed at its end.
+    """
+    starts = [1]
+    quoted = False
+    cell_start = 0
+    closed_at = -2
+    for index, char in enumerate(line):
+        if char == '"' and (quoted or index in (cell_start, closed_at + 1)):
+            if quoted:
+                closed_at = index
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            cell_start = index + 1
+            starts.append(index + 2)
+    end = len(line.rstrip("\r\n")) + 1
+    return tuple(starts[columns[name]] if columns[name] < len(starts) else end for name in COLUMNS)
+
+
+def parse_number(cell: str, *, decimal_comma: bool) -> tuple[int | float, str] | str:
+    """(value, text to write) for a CSV cell, or the reason it is not a number."""
+    written = cell.strip()
+    compact = written.translate(_SPACES)
+    if decimal_comma:
+        compact = compact.replace(",", ".")
+    if not compact:
+        return "empty value"
+    if not _NUMBER.fullmatch(compact):
+        hint = " (with ',' between columns, write decimals with a point)" if "," in compact else ""
+        return f"value {written!r} is not a number{hint}"
+    number = decimal.Decimal(compact)
+    if abs(number) >= MAX_MAGNITUDE:
+        return f"value {written!r} is too large"
+    if number == number.to_integral_value():
+        return int(number), str(int(number))
+    text = format(number.normalize(), "f")
+    return float(text), text
+
+
+def read_metrics(path: pathlib.Path, display: str) -> MetricsCsv:
+    """The rows of a metrics CSV that read well, and the problems of the others."""
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as error:
+        raise UsageError(f"cannot read {display}: {error.strerror or error}") from None
+    delimiter = _delimiter(text)
+    # The reader is given the physical lines, so that its `line_num` indexes them.
+    lines = io.StringIO(text, newline="").readlines()
+    rows: list[MetricRow] = []
+    problems: list[Diagnostic] = []
+    reader = csv.reader(lines, delimiter=delimiter)
+    columns: dict[str, int] | None = None
+    consumed = 0
+    try:
+        for cells in reader:
+            # A row is reported at its first line; a quoted line break makes it span more.
+            line, last_line = consumed + 1, reader.line_num
+            consumed = last_line
+            if not any(cell.strip() for cell in cells):
+                continue
+            if columns is None:
+                columns = {cell.strip().lower(): i for i, cell in enumerate(cells)}
+                missing = [name for name in COLUMNS if name not in columns]
+                if missing:
+                    message = (
+                        f"the header has no column {', '.join(map(repr, missing))}"
+                        f" (it needs {', '.join(COLUMNS)}; delimiter read as {delimiter!r})"
+                    )
+                    problems.append(problem(display, line, 1, codes.CSV_LAYOUT, message))
+                    return MetricsCsv(display, text, (), tuple(problems))
+                continue
+            # The cells of a row that spans lines are not all on its first line: point at its start.
+            cell_columns = (
+                _cell_columns(lines[line - 1], delimiter, columns) if line == last_line else _LINE_START
+            )
+            row = _read_row(cells, columns, line, cell_columns, decimal_comma=delimiter == ";")
+            if isinstance(row, MetricRow):
+                rows.append(row)
+            else:
+                column = cell_columns[COLUMNS.index(row.column)]
+                problems.append(problem(display, line, column, row.code, row.message))
+    except csv.Error as error:
+        message = f"cannot read the CSV: {error}"
+        problems.append(problem(display, consumed + 1, 1, codes.CSV_LAYOUT, message))
+    if columns is None:
+        message = f"empty file: the first row names the columns {', '.join(COLUMNS)}"
+        problems.append(problem(display, 1, 1, codes.CSV_LAYOUT, message))
+    return MetricsCsv(display, text, tuple(rows), tuple(problems))
+
+
+class _Rejected(NamedTuple):
+    """Why a row cannot be imported, and the cell (one of COLUMNS) at fault."""
+
+    code: Code
+    column: str
+    message: str
+
+
+def _read_row(
+    cells: list[str],
+    columns: dict[str, int],
+    line: int,
+    cell_columns: tuple[int, ...],
+    *,
+    decimal_comma: bool,
+) -> MetricRow | _Rejected:
+    def cell(name: str) -> str:
+        index = columns[name]
+        return cells[index].strip() if index < len(cells) else ""
+
+    for name in ("journey", "stage", "field"):
+        if not cell(name):
+            return _Rejected(codes.INCOMPLETE_ROW, name, f"empty {name!r}")
+    written = cell("field")
+    if written.lower().startswith(KPI_PREFIX):
+        kpi = written[len(KPI_PREFIX) :].strip()
+        if not kpi:
+            return _Rejected(
+                codes.UNKNOWN_FIELD, "field", f"field {written!r} names no KPI: write kpi:<kpi-id>"
+            )
+        field_name = KPI_PREFIX + kpi
+    elif written.lower() in FUNNEL_FIELDS:
+        field_name = written.lower()
+    else:
+        hint = did_you_mean(written, list(FUNNEL_FIELDS))
+        return _Rejected(
+            codes.UNKNOWN_FIELD,
+            "field",
+            f"unknown field {written!r}{hint}: use kpi:<kpi-id>, funnel.entered or funnel.advanced",
+        )
+    number = parse_number(cell("value"), decimal_comma=decimal_comma)
+    if isinstance(number, str):
+        return _Rejected(codes.INVALID_NUMBER, "value", number)
+    value, text = number
+    if field_name in FUNNEL_FIELDS:
+        if not isinstance(value, int):
+            message = f"{field_name} takes a whole number of customers, got {text}"
+            return _Rejected(codes.INVALID_NUMBER, "value", message)
+        if value < 0:
+            return _Rejected(codes.INVALID_NUMBER, "value", f"{field_name} cannot be negative, got {text}")
+    return MetricRow(line, cell("journey"), cell("stage"), field_name, value, text, cell_columns)
