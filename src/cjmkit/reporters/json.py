@@ -33,13 +33,22 @@ def diagnostic_record(diagnostic: Diagnostic, *, finding: bool = False) -> dict[
     return record
 
 
+def record(result: Any) -> dict[str, Any]:
+    """A ranking result (StageHealth, GrowthPoint, ChannelSummary) as a JSON object.
+
+    Their fields are plain values and lists of them, so a shallow copy does what
+    ``dataclasses.asdict`` does, without its deep copy of every list (1 s at 1,000 maps).
+    """
+    return {item.name: getattr(result, item.name) for item in dataclasses.fields(result)}
+
+
 def report_json(run: Run, out: TextIO) -> None:
     document: dict[str, Any] = {"files": run.files}
     if run.analysis is None:
         document["errors"] = [diagnostic_record(d) for d in run.diagnostics]
     else:
         document["findings"] = [diagnostic_record(d, finding=True) for d in run.diagnostics]
-        document["stages"] = [dataclasses.asdict(s) for s in run.analysis.stages]
-        document["growth_points"] = [dataclasses.asdict(g) for g in run.analysis.growth_points]
-        document["channels"] = [dataclasses.asdict(c) for c in run.analysis.channels]
+        document["stages"] = [record(s) for s in run.analysis.stages]
+        document["growth_points"] = [record(g) for g in run.analysis.growth_points]
+        document["channels"] = [record(c) for c in run.analysis.channels]
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
