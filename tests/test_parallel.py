@@ -6,7 +6,7 @@ import pathlib
 
 import pytest
 
-from cjmkit.project import load_project
+from cjmkit.project import Keep, load_project
 from cjmkit.project.parallel import MIN_FILES_PER_JOB
 from conftest import run_cjm
 from test_lint import journey, write
@@ -58,13 +58,13 @@ def test_text_output_with_excerpts_is_identical(workspace: pathlib.Path) -> None
 
 
 def test_workers_send_back_only_what_validation_reports(workspace: pathlib.Path) -> None:
-    compact = load_project([workspace], jobs=2, keep_models=False)
+    compact = load_project([workspace], jobs=2, keep=Keep.FINDINGS)
     journeys = [d for d in compact.journeys if d.path.name != "broken.yaml"]
     assert len(journeys) == MAPS
     # Loaded by the workers: no model, data or positions travelled back, only text and findings.
     assert all(d.model is None and d.data is None and not d.source_map.values for d in journeys)
     assert all(d.text for d in journeys)
-    full = load_project([workspace], jobs=2, keep_models=True)
+    full = load_project([workspace], jobs=2, keep=Keep.MODELS)
     assert sum(d.journey is not None for d in full.journeys) == MAPS - 1  # all but the emotion error
     assert [d.diagnostics for d in compact.documents] == [d.diagnostics for d in full.documents]
 

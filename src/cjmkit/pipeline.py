@@ -11,7 +11,7 @@ from __future__ import annotations
 import pathlib
 from collections.abc import Sequence
 
-from cjmkit.project import Project, load_project
+from cjmkit.project import Keep, Project, load_project
 
 
 def load(
@@ -20,10 +20,10 @@ def load(
     whole_workspaces: bool = False,
     only_maps: bool = False,
     jobs: int | None = None,
-    keep_models: bool = True,
+    keep: Keep = Keep.MODELS,
 ) -> Project:
     """Discover, load and validate the maps under ``paths`` on ``jobs`` processes (default:
-    every core). ``keep_models=False`` is for a caller that only reports validation errors."""
+    every core), keeping of each journey what ``keep`` says."""
     from cjmkit.analysis.settings import check_settings
     from cjmkit.project.parallel import default_jobs
 
@@ -32,7 +32,7 @@ def load(
         whole_workspaces=whole_workspaces,
         only_maps=only_maps,
         jobs=default_jobs() if jobs is None else jobs,
-        keep_models=keep_models,
+        keep=keep,
     )
     for document in project.workspaces:
         if document.data is not None:

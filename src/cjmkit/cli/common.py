@@ -14,7 +14,7 @@ from cjmkit.errors import CjmError
 from cjmkit.reporters import REPORTERS
 
 if TYPE_CHECKING:
-    from cjmkit.project import Project
+    from cjmkit.project import Keep, Project
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -89,12 +89,12 @@ def load_maps(
     only_maps: bool,
     whole_workspaces: bool = False,
     jobs: int | None = None,
-    keep_models: bool = True,
+    keep: Keep | None = None,
 ) -> Project:
     """The project to check; with ``only_maps`` and no map among the paths, a quiet exit 0."""
     # Imported here: the models take a third of a second to build, and `cjm --help` needs none.
     from cjmkit import pipeline
-    from cjmkit.project import NothingToCheck, default_paths
+    from cjmkit.project import Keep, NothingToCheck, default_paths
 
     targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
     try:
@@ -103,7 +103,7 @@ def load_maps(
             whole_workspaces=whole_workspaces,
             only_maps=only_maps,
             jobs=jobs,
-            keep_models=keep_models,
+            keep=keep or Keep.MODELS,
         )
     except NothingToCheck:
         if only_maps:

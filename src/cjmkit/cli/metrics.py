@@ -49,12 +49,13 @@ def import_csv(
 ) -> None:
     """Set KPI `actual` and funnel `entered`/`advanced` from a CSV; the rest of each file stays as is."""
     from cjmkit.editing.metrics import plan_import, read_metrics
+    from cjmkit.project import Keep
     from cjmkit.reporters.text import write_diagnostic
     from cjmkit.terminal import console as terminal_console
 
     metrics_csv = read_metrics(csv_file, str(csv_file))
     # Rows that read well are checked against the maps too, so one run reports every problem.
-    plan = plan_import(metrics_csv, load_maps(paths, only_maps=False))
+    plan = plan_import(metrics_csv, load_maps(paths, only_maps=False, keep=Keep.ALL))
     if plan.problems:
         console = terminal_console(sys.stdout)
         for problem in plan.problems:

@@ -26,7 +26,9 @@ def validate(
     jobs: Jobs = None,
 ) -> None:
     """Validate journey and workspace files; exit 1 if any is invalid."""
-    project = load_maps(paths, only_maps=only_maps, jobs=jobs, keep_models=False)
+    from cjmkit.project import Keep
+
+    project = load_maps(paths, only_maps=only_maps, jobs=jobs, keep=Keep.FINDINGS)
     diagnostics = project.diagnostics
     run = Run(
         files=len(project.documents),

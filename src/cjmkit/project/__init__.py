@@ -20,6 +20,7 @@ from cjmkit.project.discovery import (
     find_workspace_file,
     walk,
 )
+from cjmkit.project.parallel import Keep, load_all
 
 
 @dataclass
@@ -52,17 +53,16 @@ def load_project(
     whole_workspaces: bool = False,
     only_maps: bool = False,
     jobs: int = 1,
-    keep_models: bool = True,
+    keep: Keep = Keep.MODELS,
 ) -> Project:
     """Load every map under ``paths`` plus the workspaces they belong to, then check references.
 
     With ``whole_workspaces``, every journey of those workspaces is loaded too (as context,
     ``requested=False``), so that cross-file analysis sees the complete workspace. Files are
-    loaded on ``jobs`` processes; without ``keep_models`` journeys keep only what validation
-    reports (see ``cjmkit.project.parallel``).
+    loaded on ``jobs`` processes; ``keep`` says what of each journey is kept after the
+    validation pass (see ``cjmkit.project.parallel``).
     """
     from cjmkit.project.checks import check_project
-    from cjmkit.project.parallel import load_all
 
     files = discover(paths, only_maps=only_maps)
     if not files:
@@ -90,9 +90,7 @@ def load_project(
         if kind_of(path) == "journey":
             found = workspace_file(path.parent)
             workspace_of[path] = add(found, display_name(found), False) if found else None
-    loaded = load_all(
-        [(path, display) for path, (display, _) in tasks.items()], jobs=jobs, keep_models=keep_models
-    )
+    loaded = load_all([(path, display) for path, (display, _) in tasks.items()], jobs=jobs, keep=keep)
     by_path: dict[pathlib.Path, Document] = {}
     for document, (_, requested) in zip(loaded, tasks.values(), strict=True):
         document.requested = requested
@@ -104,4 +102,12 @@ def load_project(
     return project
 
 
-__all__ = ["NothingToCheck", "Project", "default_paths", "discover", "find_workspace_file", "load_project"]
+__all__ = [
+    "Keep",
+    "NothingToCheck",
+    "Project",
+    "default_paths",
+    "discover",
+    "find_workspace_file",
+    "load_project",
+]

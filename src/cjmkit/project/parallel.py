@@ -2,12 +2,14 @@
 
 A worker sends back what the command needs, not the whole document: for ``cjm validate``
 the text (for excerpts), the diagnostics and the compact ``References`` the cross-file step
-reads; the model and source positions only when the caller analyses the maps.
+reads; the data and source positions only when the caller analyses the maps (see ``Keep``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
+import functools
 import gc
 import multiprocessing
 import os
@@ -17,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from cjmkit.loading.document import Document, load_document
 from cjmkit.loading.yaml_source import SourceMap
+from cjmkit.models import Journey, Workspace
 from cjmkit.project.checks import check_file
 
 #: Below this many files per worker, starting processes costs more than it saves.
@@ -52,6 +55,17 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class Keep(enum.Enum):
+    """What of a loaded journey the command needs after the validation pass."""
+
+    #: Text, diagnostics and references: all ``cjm validate`` reports.
+    FINDINGS = "findings"
+    #: Also the model and the source positions: what analysis and rendering read.
+    MODELS = "models"
+    #: Also the parsed data: what in-place edits compare against.
+    ALL = "all"
+
+
 def load_checked(task: Task) -> Document:
     """One file read, parsed, validated against its model and checked on its own."""
     path, display = task
@@ -60,34 +74,51 @@ def load_checked(task: Task) -> Document:
     return document
 
 
-def _load_compact(task: Task) -> Document:
-    document = load_checked(task)
-    if document.kind == "journey":
-        document.data = None
+def keep_only(document: Document, keep: Keep) -> Document:
+    """Let go of what the caller does not need (workspace files are kept whole: the
+    settings check reads their data, and there is one per workspace)."""
+    if document.kind == "workspace" or keep is Keep.ALL:
+        return document
+    document.data = None
+    if keep is Keep.FINDINGS:
         document.model = None
         document.source_map = SourceMap()
     return document
+
+
+def _load_in_worker(task: Task, keep: Keep) -> tuple[Document, bool]:
+    """The document, and whether its model validated. The model itself is rebuilt from the
+    data by the caller: pickling pydantic objects costs more than validating again."""
+    document = load_checked(task)
+    valid = document.model is not None
+    if keep is not Keep.FINDINGS and document.kind == "journey":
+        document.model = None
+        return document, valid
+    return keep_only(document, keep), valid
+
+
+def _rebuild(document: Document, valid: bool, keep: Keep) -> Document:
+    if valid and document.model is None and document.data is not None:
+        model = Journey if document.kind == "journey" else Workspace
+        document.model = model.model_validate(document.data)
+    return keep_only(document, keep)
 
 
 def _start_worker() -> None:
     gc.disable()  # a worker lives for one batch of files; see collector_paused
 
 
-def load_all(tasks: Sequence[Task], *, jobs: int, keep_models: bool) -> list[Document]:
-    """Every file of ``tasks`` loaded and checked, in order; on ``jobs`` processes when worth it.
-
-    Without ``keep_models``, journey documents come back without data, model and source
-    positions (workspace files keep theirs: the settings check reads them).
-    """
+def load_all(tasks: Sequence[Task], *, jobs: int, keep: Keep) -> list[Document]:
+    """Every file of ``tasks`` loaded and checked, in order; on ``jobs`` processes when worth it."""
     with collector_paused():
         if jobs <= 1 or len(tasks) < 2 * MIN_FILES_PER_JOB:
-            return [load_checked(task) for task in tasks]
+            return [keep_only(load_checked(task), keep) for task in tasks]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        worker = load_checked if keep_models else _load_compact
         chunk = max(1, min(64, len(tasks) // (jobs * 4)))
         with ProcessPoolExecutor(
             max_workers=min(jobs, len(tasks) // MIN_FILES_PER_JOB),
             mp_context=multiprocessing.get_context(method),
             initializer=_start_worker,
         ) as pool:
-            return list(pool.map(worker, tasks, chunksize=chunk))
+            loaded = pool.map(functools.partial(_load_in_worker, keep=keep), tasks, chunksize=chunk)
+            return [_rebuild(document, valid, keep) for document, valid in loaded]
