@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import pathlib
@@ -13,6 +14,9 @@ import zlib
 
 import pytest
 
+from cjmkit.cli import render as render_command
+from cjmkit.models.base import LOCALES
+from cjmkit.renderers import FORMATS, formats_help
 from conftest import EXAMPLES, FIXTURES, ROOT, run_cjm
 
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "render"
@@ -117,15 +121,28 @@ def test_without_graphviz_svg_fails_clearly_but_dot_works(
     assert (tmp_path / "dot" / "email-shop-lifecycle.dot").read_text(encoding="utf-8").startswith("digraph")
 
 
-def test_without_weasyprint_pdf_fails_clearly(
-    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import cjmkit.renderers.pdf as pdf
+NEEDING = [name for name, spec in FORMATS.items() if spec.prerequisites]
 
-    monkeypatch.setattr(pdf, "available", lambda: False)
-    code, _, stderr = render(str(EMAIL_SHOP), "--to", "pdf", "--out", str(tmp_path))
+
+@pytest.mark.parametrize("fmt", NEEDING)
+def test_a_missing_prerequisite_stops_the_render_with_the_registry_message(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    spec = FORMATS[fmt]
+    unavailable = tuple(dataclasses.replace(p, available=lambda: False) for p in spec.prerequisites)
+    monkeypatch.setitem(FORMATS, fmt, dataclasses.replace(spec, prerequisites=unavailable))
+    # html first: nothing may be written before the check, not even the formats that could be.
+    code, stdout, stderr = render(str(EXAMPLES), "--to", f"html,{fmt}", "--out", str(tmp_path / "out"))
     assert code == 2
-    assert "pip install 'cjmkit[pdf]'" in stderr
+    assert str(spec.prerequisites[0].missing([fmt])) in stderr
+    assert "wrote" not in stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test_every_format_that_needs_something_says_so_in_its_description() -> None:
+    assert NEEDING == ["pdf", "svg", "png"]
+    for fmt in NEEDING:
+        assert FORMATS[fmt].description.endswith(f"(needs {FORMATS[fmt].prerequisites[0].name})")
 
 
 def test_pdf_is_a_landscape_document(tmp_path: pathlib.Path) -> None:
@@ -217,7 +234,7 @@ def test_russian_map_gets_russian_headings_dates_and_numbers(tmp_path: pathlib.P
 def test_user_templates_override_and_are_sandboxed(tmp_path: pathlib.Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
-    (templates / "journey.md.j2").write_text("Custom: {{ view.journey.title | md }}\n", encoding="utf-8")
+    (templates / "journey.md.j2").write_text("Custom: {{ view.title | md }}\n", encoding="utf-8")
     assert (
         render(str(EMAIL_SHOP), "--to", "md", "--templates", str(templates), "--out", str(tmp_path / "a"))[0]
         == 0
@@ -281,11 +298,26 @@ def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path: pathlib.Path) 
     assert [p.name for p in target.parent.iterdir()] == ["file.md"]
 
 
-def test_render_help_lists_formats() -> None:
+def test_render_help_lists_every_registered_format() -> None:
     result = run_cjm("render", "--help")
     assert result.exit_code == 0
-    for fmt in ("html", "md", "pdf", "dot", "svg", "png", "csv", "json"):
-        assert fmt in result.stdout
+    shown = " ".join(result.stdout.split())  # the help is wrapped to the terminal
+    for spec in FORMATS.values():
+        assert f"{spec.name}: " in shown
+
+
+def test_help_texts_match_the_registry_and_the_locales() -> None:
+    """The help is a copy so that `cjm --help` imports no renderer and builds no model."""
+    assert formats_help() == render_command.TO_HELP, "paste cjmkit.renderers.formats_help() into TO_HELP"
+    assert f"{' or '.join(LOCALES)} (" in render_command.LOCALE_HELP
+
+
+def test_unknown_format_lists_every_format_with_what_it_makes(tmp_path: pathlib.Path) -> None:
+    code, _, stderr = render(str(EMAIL_SHOP), "--to", "html,docx", "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "unknown format 'docx'" in stderr
+    for spec in FORMATS.values():
+        assert re.search(rf"^  {spec.name} +{re.escape(spec.description)}$", stderr, re.MULTILINE), spec.name
 
 
 def test_readme_shows_the_html_screenshots() -> None:

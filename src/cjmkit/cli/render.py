@@ -20,6 +20,18 @@ EPILOG = examples(
     "cjm render --templates my-templates/        # your own journey.html.j2 / journey.md.j2",
 )
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Copies of `cjmkit.renderers.formats_help()` and of the model's LOCALES, because importing
+# either would make `cjm --help` import the renderers or build the models; tests/test_render.py
+# fails when they drift.
+TO_HELP = (
+    "Comma-separated formats: html: self-contained HTML deliverable (the classic CJM grid); "
+    "md: GitHub-flavoured Markdown report with a Mermaid journey; "
+    "pdf: the HTML deliverable as a landscape PDF (needs WeasyPrint); "
+    "dot: Graphviz source of the touchpoint flow diagram; svg: the flow diagram as SVG (needs Graphviz); "
+    "png: the flow diagram as PNG (needs Graphviz); csv: one row per stage and touchpoint, for spreadsheets; "
+    "json: the resolved map plus its analysis."
+)
+LOCALE_HELP = "Language of headings: en or ru (default: the map's)."
 
 
 @guarded
@@ -27,7 +39,7 @@ def render(
     paths: Paths = None,
     to: Annotated[
         str,
-        typer.Option("--to", "-t", help="Comma-separated formats: html, md, pdf, dot, svg, png, csv, json."),
+        typer.Option("--to", "-t", help=TO_HELP),
     ] = "html,md",
     out: Annotated[pathlib.Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = (
         pathlib.Path("build/cjm")
@@ -60,9 +72,7 @@ def render(
     ] = None,
     locale: Annotated[
         str | None,
-        typer.Option(
-            "--locale", help="Language of headings: en or ru (default: the map's).", show_default=False
-        ),
+        typer.Option("--locale", help=LOCALE_HELP, show_default=False),
     ] = None,
 ) -> None:
     """Render journey maps to client deliverables, diagrams and data exports."""
@@ -70,29 +80,37 @@ def render(
 
     from cjmkit.analysis import analyse, selected_rules
     from cjmkit.loading.document import Document
-    from cjmkit.renderers import FORMATS
+    from cjmkit.models.base import LOCALES
+    from cjmkit.renderers import check_prerequisites, formats_named
     from cjmkit.renderers.context import Brand
     from cjmkit.renderers.pipeline import logo_data_uri, render_project
     from cjmkit.reporters.text import write_diagnostic
     from cjmkit.terminal import console as terminal_console
 
     formats = list(dict.fromkeys(f.strip().lower() for f in to.split(",") if f.strip()))
-    if not formats or any(f not in FORMATS for f in formats):
-        wrong = next((f for f in formats if f not in FORMATS), "")
-        raise UsageError(f"unknown format {wrong!r} in --to; choose from {', '.join(FORMATS)}")
+    check_prerequisites(formats_named(formats))  # fail before the maps are loaded, not after
     if brand_color is not None and not _COLOR.match(brand_color):
         raise UsageError(f"--brand-color {brand_color!r}: write it as #rrggbb, e.g. #1f4e79")
-    if locale is not None and locale not in ("en", "ru"):
-        raise UsageError(f"--locale {locale!r}: choose en or ru")
+    if locale is not None and locale not in LOCALES:
+        raise UsageError(f"--locale {locale!r}: choose {' or '.join(LOCALES)}")
     logo_uri = logo_data_uri(logo) if logo else None
 
-    def brand_for(workspace: Document | None) -> Brand:
+    def make_brand(workspace: Document | None) -> Brand:
         settings = workspace.workspace.render if workspace and workspace.workspace else None
         color = brand_color or (settings.brand_color if settings else None) or Brand.color
         uri = logo_uri
         if uri is None and settings and settings.logo and workspace:
             uri = logo_data_uri(workspace.path.parent / settings.logo)
         return Brand(color=color, logo=uri, name=settings.company if settings else None)
+
+    brands: dict[pathlib.Path | None, Brand] = {}
+
+    def brand_for(workspace: Document | None) -> Brand:
+        # Once per workspace: otherwise its logo (up to 2 MiB) is read and encoded again for every map.
+        key = workspace.path if workspace else None
+        if key not in brands:
+            brands[key] = make_brand(workspace)
+        return brands[key]
 
     project = load_maps(paths, only_maps=False, whole_workspaces=True)
     analysis = analyse(project, selected_rules([], []))
@@ -106,9 +124,10 @@ def render(
         )  # fmt: skip
     for path in result.written:
         typer.echo(f"wrote {path}")
+    documents = {d.display: d for d in project.documents}
     for file, why in result.failed:
         err.print(f"cjm: cannot render {file}: {why}; run `cjm validate {file}`")
-        document = next(d for d in project.documents if d.display == file)
+        document = documents[file]
         for diagnostic in document.diagnostics[:10]:
             write_diagnostic(err, diagnostic, document.text)
     if not result.written and not result.failed:

@@ -1,15 +1,22 @@
 """One typed view of a journey for every renderer: resolved references, analysis, labels.
 
-Templates receive a JourneyView (or, for the workspace index, an IndexView) and
-never look anything up themselves. Text stays raw here; escaping is the job of
-each output format (Jinja autoescape for HTML, filters for Markdown and DOT).
+Templates receive a JourneyView (the workspace index a list of them) and never look
+anything up themselves. Views are frozen and hold plain values only, never the pydantic
+models: what a template may show is exactly what the view declares, and a template
+cannot reach into the map. Text stays raw here; escaping is the job of each output
+format (Jinja autoescape for HTML, filters for Markdown and DOT).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
 
 from cjmkit.analysis import AnalysisResult, ChannelSummary, GrowthPoint, StageHealth
+from cjmkit.analysis.flow import journey_flow
 from cjmkit.analysis.measures import conversion, kpi_misses_target
 from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.loading.document import Document
@@ -31,6 +38,42 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class MotivationsView:
+    rational: tuple[str, ...]
+    emotional: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PersonaView:
+    id: str
+    name: str
+    segment: str | None
+    description: str | None
+    goals: tuple[str, ...]
+    needs: tuple[str, ...]
+    pains: tuple[str, ...]
+    jtbd: str | None
+    motivations: MotivationsView | None
+
+
+@dataclass(frozen=True)
+class SegmentView:
+    id: str
+    name: str
+    description: str | None
+    size: int | None
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    id: str
+    name: str
+    kind: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
 class TouchpointView:
     id: str
     name: str
@@ -41,8 +84,8 @@ class TouchpointView:
     description: str | None
     content: str | None
     trigger: str | None
-    actors: list[str]
-    next: list[str]
+    actors: tuple[str, ...]
+    next: tuple[str, ...]
     flagged: bool
 
 
@@ -50,6 +93,8 @@ class TouchpointView:
 class KpiView:
     id: str
     name: str
+    target: float
+    actual: float | None
     target_text: str
     actual_text: str
     unit: str | None
@@ -90,23 +135,23 @@ class StageView:
     phase: str | None
     phase_label: str
     customer_goal: str | None
-    actions: list[str]
-    thoughts: list[str]
-    expectations: list[str]
+    actions: tuple[str, ...]
+    thoughts: tuple[str, ...]
+    expectations: tuple[str, ...]
     emotion: int | None
     emotion_color: str
-    motivations: Motivations | None
+    motivations: MotivationsView | None
     strategy: str | None
-    touchpoints: list[TouchpointView]
-    objections: list[ObjectionView]
-    barriers: list[ObjectionView]
-    opportunities: list[str]
-    kpis: list[KpiView]
+    touchpoints: tuple[TouchpointView, ...]
+    objections: tuple[ObjectionView, ...]
+    barriers: tuple[ObjectionView, ...]
+    opportunities: tuple[str, ...]
+    kpis: tuple[KpiView, ...]
     funnel: FunnelView | None
     evidence_level: str | None
     evidence_label: str
     evidence_color: str
-    evidence_sources: list[str]
+    evidence_sources: tuple[str, ...]
     flagged: bool
     health: StageHealth | None
 
@@ -120,6 +165,10 @@ class CurvePoint:
     label: str
 
 
+def _level(height: float, emotion: int) -> float:
+    return round(height / 2 - emotion * (height / 2 - 14) / 2, 1)
+
+
 @dataclass(frozen=True)
 class EmotionCurve:
     """An SVG polyline across the stage columns; y grows downwards, +2 at the top."""
@@ -127,36 +176,55 @@ class EmotionCurve:
     width: float
     height: float
     column: float
-    points: list[CurvePoint]
+    points: tuple[CurvePoint, ...]
 
     @property
     def path(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
 
     def level(self, emotion: int) -> float:
-        return round(self.height / 2 - emotion * (self.height / 2 - 14) / 2, 1)
+        return _level(self.height, emotion)
 
 
-@dataclass
+@dataclass(frozen=True)
+class FlowView:
+    """The touchpoint flow for the diagram: touchpoint ids in the customer's order, and edges."""
+
+    touchpoints: tuple[str, ...]
+    edges: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class JourneyView:
-    journey: Journey
-    file: str
-    locale: Locale
-    labels: dict[str, str]
-    brand: Brand
-    persona: Persona | None
-    segment: Segment | None
-    stages: list[StageView]
-    channels: list[Channel]
-    findings: list[Diagnostic]
-    weakest: list[StageHealth]
-    growth_points: list[GrowthPoint]
-    channel_summaries: list[ChannelSummary]
-    curve: EmotionCurve
+    id: str
+    title: str
+    description: str | None
+    owner: str | None
+    updated: datetime.date | None
     updated_text: str
+    #: The segment id the map names, shown as is when the workspace does not define it.
+    segment_id: str | None
+    segment: SegmentView | None
+    persona: PersonaView | None
+    currency: str | None
     average_order_text: str
-    output_name: str = ""
-    findings_by_severity: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    file: str
+    #: Output file stem, unique across the maps rendered together.
+    output_name: str
+    locale: Locale
+    labels: Mapping[str, str]
+    brand: Brand
+    stages: tuple[StageView, ...]
+    channels: tuple[ChannelView, ...]
+    flow: FlowView
+    findings: tuple[Diagnostic, ...]
+    findings_by_severity: Mapping[str, tuple[Diagnostic, ...]]
+    weakest: tuple[StageHealth, ...]
+    growth_points: tuple[GrowthPoint, ...]
+    channel_summaries: tuple[ChannelSummary, ...]
+    curve: EmotionCurve
+    #: The map, persona, segment and channels as JSON values, dumped once for the JSON export.
+    export: Mapping[str, Any]
 
 
 def format_value(value: float | None, kpi: KPI, locale: Locale, currency: str | None) -> str:
@@ -178,6 +246,8 @@ def kpi_view(kpi: KPI, locale: Locale, currency: str | None) -> KpiView:
     return KpiView(
         id=kpi.id,
         name=kpi.name,
+        target=kpi.target,
+        actual=kpi.actual,
         target_text=format_value(kpi.target, kpi, locale, currency),
         actual_text=format_value(kpi.actual, kpi, locale, currency),
         unit=kpi.unit,
@@ -194,24 +264,52 @@ def emotion_color(emotion: int | None) -> str:
     return EMOTION_COLORS.get(emotion, NO_EMOTION_COLOR) if emotion is not None else NO_EMOTION_COLOR
 
 
+def motivations_view(motivations: Motivations | None) -> MotivationsView | None:
+    if motivations is None:
+        return None
+    return MotivationsView(tuple(motivations.rational), tuple(motivations.emotional))
+
+
+def persona_view(persona: Persona) -> PersonaView:
+    return PersonaView(
+        id=persona.id,
+        name=persona.name,
+        segment=persona.segment,
+        description=persona.description,
+        goals=tuple(persona.goals),
+        needs=tuple(persona.needs),
+        pains=tuple(persona.pains),
+        jtbd=persona.jtbd,
+        motivations=motivations_view(persona.motivations),
+    )
+
+
+def segment_view(segment: Segment) -> SegmentView:
+    return SegmentView(segment.id, segment.name, segment.description, segment.size, segment.kind)
+
+
+def channel_view(channel: Channel) -> ChannelView:
+    return ChannelView(channel.id, channel.name, channel.kind, channel.description)
+
+
 def stage_view(
-    index: int, stage: Stage, channels: dict[str, Channel], locale: Locale, currency: str | None,
+    index: int, stage: Stage, channels: Mapping[str, Channel], locale: Locale, currency: str | None,
     widest: int, health: StageHealth | None,
 ) -> StageView:  # fmt: skip
     flagged = any(not o.response for o in stage.objections) or any(
         not b.recommendation for b in stage.barriers
     )
-    touchpoints = [
+    touchpoints = tuple(
         TouchpointView(
             id=tp.id, name=tp.name, channel=tp.channel,
             channel_name=channels[tp.channel].name if tp.channel in channels else tp.channel,
             emotion=tp.emotion, color=emotion_color(tp.emotion if tp.emotion is not None else stage.emotion),
             description=tp.description, content=tp.content, trigger=tp.trigger,
-            actors=list(tp.actors), next=list(tp.next),
+            actors=tuple(tp.actors), next=tuple(tp.next),
             flagged=flagged,
         )
         for tp in stage.touchpoints
-    ]  # fmt: skip
+    )  # fmt: skip
     funnel = None
     if stage.funnel is not None:
         rate = conversion(stage)
@@ -233,49 +331,68 @@ def stage_view(
         phase=stage.phase,
         phase_label=locale.phases.get(stage.phase, "") if stage.phase else "",
         customer_goal=stage.customer_goal,
-        actions=list(stage.actions),
-        thoughts=list(stage.thoughts),
-        expectations=list(stage.expectations),
+        actions=tuple(stage.actions),
+        thoughts=tuple(stage.thoughts),
+        expectations=tuple(stage.expectations),
         emotion=stage.emotion,
         emotion_color=emotion_color(stage.emotion),
-        motivations=stage.motivations,
+        motivations=motivations_view(stage.motivations),
         strategy=stage.strategy,
         touchpoints=touchpoints,
-        objections=[ObjectionView(o.id, o.text, o.response) for o in stage.objections],
-        barriers=[ObjectionView(b.id, b.text, b.recommendation) for b in stage.barriers],
-        opportunities=list(stage.opportunities),
-        kpis=[kpi_view(kpi, locale, currency) for kpi in stage.kpis],
+        objections=tuple(ObjectionView(o.id, o.text, o.response) for o in stage.objections),
+        barriers=tuple(ObjectionView(b.id, b.text, b.recommendation) for b in stage.barriers),
+        opportunities=tuple(stage.opportunities),
+        kpis=tuple(kpi_view(kpi, locale, currency) for kpi in stage.kpis),
         funnel=funnel,
         evidence_level=level,
         evidence_label=locale.labels[f"evidence_{level or 'none'}"],
         evidence_color=EVIDENCE_COLORS[level],
-        evidence_sources=list(stage.evidence.sources) if stage.evidence else [],
+        evidence_sources=tuple(stage.evidence.sources) if stage.evidence else (),
         flagged=flagged,
         health=health,
     )
 
 
-def emotion_curve(stages: list[StageView], column: float = 220.0, height: float = 120.0) -> EmotionCurve:
-    curve = EmotionCurve(width=column * len(stages), height=height, column=column, points=[])
-    for stage in stages:
-        if stage.emotion is None:
-            continue
-        curve.points.append(
-            CurvePoint(
-                x=round(column * stage.index + column / 2, 1),
-                y=curve.level(stage.emotion),
-                emotion=stage.emotion,
-                color=stage.emotion_color,
-                label=f"{stage.name}: {stage.emotion:+d}" if stage.emotion else f"{stage.name}: 0",
-            )
+def emotion_curve(stages: Sequence[StageView], column: float = 220.0, height: float = 120.0) -> EmotionCurve:
+    points = tuple(
+        CurvePoint(
+            x=round(column * stage.index + column / 2, 1),
+            y=_level(height, stage.emotion),
+            emotion=stage.emotion,
+            color=stage.emotion_color,
+            label=f"{stage.name}: {stage.emotion:+d}" if stage.emotion else f"{stage.name}: 0",
         )
-    return curve
+        for stage in stages
+        if stage.emotion is not None
+    )
+    return EmotionCurve(width=column * len(stages), height=height, column=column, points=points)
+
+
+def flow_view(journey: Journey) -> FlowView:
+    flow = journey_flow(journey)
+    return FlowView(
+        touchpoints=tuple(node.touchpoint.id for node in flow.nodes),
+        edges=tuple((source, target) for source, targets in flow.edges.items() for target in targets),
+    )
+
+
+def json_values(
+    journey: Journey, persona: Persona | None, segment: Segment | None, channels: Sequence[Channel]
+) -> dict[str, Any]:
+    return {
+        # The persona union (id or inline object) makes pydantic warn needlessly on dump.
+        "journey": journey.model_dump(mode="json", exclude_none=True, warnings=False),
+        "persona": persona.model_dump(mode="json", exclude_none=True) if persona else None,
+        "segment": segment.model_dump(mode="json", exclude_none=True) if segment else None,
+        "channels": [c.model_dump(mode="json", exclude_none=True) for c in channels],
+    }
 
 
 def journey_view(
     document: Document, workspace: Document | None, analysis: AnalysisResult, brand: Brand,
-    locale_override: str | None = None,
+    locale_override: str | None = None, output_name: str = "",
 ) -> JourneyView:  # fmt: skip
+    """The view of one valid journey; ``output_name`` defaults to the journey id."""
     journey = document.journey
     assert journey is not None
     space = workspace.workspace if workspace else None
@@ -286,42 +403,52 @@ def journey_view(
     if isinstance(journey.persona, str) and space:
         persona = next((p for p in space.personas if p.id == journey.persona), None)
     segment = next((s for s in space.segments if s.id == journey.segment), None) if space else None
-    health = {(h.journey, h.stage): h for h in analysis.stages}
+    # From indexes built once per analysis: filtering every list here made a workspace quadratic.
+    found = analysis.for_journey(document.display, journey.id)
+    health = {h.stage: h for h in found.stages}
     currency = journey.economics.currency if journey.economics else None
     widest = max((s.funnel.entered for s in journey.stages if s.funnel), default=0)
-    stages = [
-        stage_view(i, stage, channels, locale, currency, widest, health.get((journey.id, stage.id)))
+    stages = tuple(
+        stage_view(i, stage, channels, locale, currency, widest, health.get(stage.id))
         for i, stage in enumerate(journey.stages)
-    ]
-    used = []
+    )
+    used: dict[str, Channel] = {}
     for stage in journey.stages:
         for touchpoint in stage.touchpoints:
             channel = channels.get(touchpoint.channel)
-            if channel is not None and channel not in used:
-                used.append(channel)
-    findings = [f for f in analysis.findings if f.file == document.display]
-    view = JourneyView(
-        journey=journey,
-        file=document.display,
-        locale=locale,
-        labels=locale.labels,
-        brand=brand,
-        persona=persona,
-        segment=segment,
-        stages=stages,
-        channels=used,
-        findings=findings,
-        weakest=[h for h in analysis.stages if h.journey == journey.id],
-        growth_points=[g for g in analysis.growth_points if g.journey == journey.id],
-        channel_summaries=[
-            c for c in analysis.channels if any(t.startswith(f"{journey.id}/") for t in c.touchpoints)
-        ],
-        curve=emotion_curve(stages),
+            if channel is not None:
+                used.setdefault(channel.id, channel)
+    findings = tuple(found.findings)
+    return JourneyView(
+        id=journey.id,
+        title=journey.title,
+        description=journey.description,
+        owner=journey.owner,
+        updated=journey.updated,
         updated_text=locale.date(journey.updated),
+        segment_id=journey.segment,
+        segment=segment_view(segment) if segment else None,
+        persona=persona_view(persona) if persona else None,
+        currency=currency,
         average_order_text=(
             locale.money(journey.economics.average_order_value, journey.economics.currency)
             if journey.economics else ""
         ),
+        file=document.display,
+        output_name=output_name or journey.id,
+        locale=locale,
+        labels=locale.labels,
+        brand=brand,
+        stages=stages,
+        channels=tuple(channel_view(c) for c in used.values()),
+        flow=flow_view(journey),
+        findings=findings,
+        findings_by_severity=MappingProxyType(
+            {s.value: tuple(f for f in findings if f.severity is s) for s in Severity}
+        ),
+        weakest=tuple(found.stages),
+        growth_points=tuple(found.growth_points),
+        channel_summaries=tuple(found.channels),
+        curve=emotion_curve(stages),
+        export=MappingProxyType(json_values(journey, persona, segment, list(used.values()))),
     )  # fmt: skip
-    view.findings_by_severity = {s.value: [f for f in findings if f.severity is s] for s in Severity}
-    return view

@@ -8,8 +8,7 @@ import io
 import json
 from typing import Any
 
-from cjmkit.models import Touchpoint
-from cjmkit.renderers.context import JourneyView
+from cjmkit.renderers.context import JourneyView, TouchpointView
 from cjmkit.reporters.json import diagnostic_record
 
 CSV_COLUMNS = [
@@ -30,25 +29,23 @@ def render_csv(view: JourneyView) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    journey = view.journey
-    for stage_view, stage in zip(view.stages, journey.stages, strict=True):
+    for stage in view.stages:
         kpis = "; ".join(
             f"{k.name}: {'' if k.actual is None else f'{k.actual:g}'} / {k.target:g}" for k in stage.kpis
         )
         funnel = stage.funnel
-        conversion = stage_view.funnel.conversion if stage_view.funnel else None
         base = [
-            journey.id, stage_view.index + 1, stage.id, stage.name, stage.phase or "",
+            view.id, stage.index + 1, stage.id, stage.name, stage.phase or "",
             "" if stage.emotion is None else stage.emotion,
         ]  # fmt: skip
         tail = [
             "" if funnel is None else funnel.entered,
             "" if funnel is None else funnel.advanced,
-            "" if conversion is None else f"{conversion:.4f}",
+            "" if funnel is None or funnel.conversion is None else f"{funnel.conversion:.4f}",
             kpis,
-            stage.evidence.level if stage.evidence else "",
+            stage.evidence_level or "",
         ]
-        touchpoints: list[Touchpoint | None] = list(stage.touchpoints) or [None]
+        touchpoints: tuple[TouchpointView | None, ...] = stage.touchpoints or (None,)
         for touchpoint in touchpoints:
             middle = (
                 ["", "", "", ""]
@@ -62,11 +59,7 @@ def render_csv(view: JourneyView) -> str:
 
 def render_json(view: JourneyView) -> str:
     document: dict[str, Any] = {
-        # The persona union (id or inline object) makes pydantic warn needlessly on dump.
-        "journey": view.journey.model_dump(mode="json", exclude_none=True, warnings=False),
-        "persona": view.persona.model_dump(mode="json", exclude_none=True) if view.persona else None,
-        "segment": view.segment.model_dump(mode="json", exclude_none=True) if view.segment else None,
-        "channels": [c.model_dump(mode="json", exclude_none=True) for c in view.channels],
+        **view.export,
         "analysis": {
             "findings": [diagnostic_record(f, finding=True) for f in view.findings],
             "stages": [dataclasses.asdict(s) for s in view.weakest],

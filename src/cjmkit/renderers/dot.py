@@ -8,23 +8,11 @@ braces, backslashes, angle brackets and newlines in a map cannot break the DOT.
 from __future__ import annotations
 
 import html
-import shutil
 
 import graphviz  # type: ignore[import-untyped]
 
-from cjmkit.analysis.flow import journey_flow
-from cjmkit.errors import CjmError
+from cjmkit.renderers import GRAPHVIZ
 from cjmkit.renderers.context import EMOTION_COLORS, NO_EMOTION_COLOR, JourneyView
-
-INSTALL_HINT = (
-    "Graphviz's `dot` program is not installed, so {fmt} cannot be drawn "
-    "(`--to dot` works without it). Install Graphviz: `sudo apt-get install graphviz` "
-    "(Debian/Ubuntu), `brew install graphviz` (macOS), or see https://graphviz.org/download/"
-)
-
-
-class GraphvizMissing(CjmError):
-    pass
 
 
 def text(value: object) -> str:
@@ -39,7 +27,6 @@ def _label(*rows: str) -> str:
 
 
 def build_graph(view: JourneyView) -> graphviz.Digraph:
-    journey = view.journey
     graph = graphviz.Digraph(name="journey", comment=None)
     graph.attr(
         rankdir="LR",
@@ -47,12 +34,11 @@ def build_graph(view: JourneyView) -> graphviz.Digraph:
         newrank="true",
         fontname="Helvetica",
         labelloc="t",
-        label=_label(f"<b>{text(journey.title)}</b>"),
+        label=_label(f"<b>{text(view.title)}</b>"),
     )
     graph.attr("node", shape="box", style="rounded,filled", fontname="Helvetica", fontsize="11")
     graph.attr("edge", color="#555555", arrowsize="0.7")
-    flow = journey_flow(journey)
-    ids = {node.touchpoint.id: f"tp{i}" for i, node in enumerate(flow.nodes)}
+    ids = {touchpoint: f"tp{i}" for i, touchpoint in enumerate(view.flow.touchpoints)}
     for stage in view.stages:
         with graph.subgraph(name=f"cluster_{stage.index}") as cluster:
             title = f"<b>{text(stage.name)}</b>"
@@ -75,9 +61,8 @@ def build_graph(view: JourneyView) -> graphviz.Digraph:
                     penwidth="2.5" if touchpoint.flagged else "1",
                     peripheries="2" if touchpoint.flagged else "1",
                 )
-    for source, targets in flow.edges.items():
-        for target in targets:
-            graph.edge(ids[source], ids[target])
+    for source, target in view.flow.edges:
+        graph.edge(ids[source], ids[target])
     with graph.subgraph(name="cluster_legend") as legend:
         labels = view.labels
         legend.attr(label=_label(f"<b>{text(labels['legend'])}</b>"), style="rounded", color="#cccccc")
@@ -110,10 +95,8 @@ def render_dot(view: JourneyView) -> str:
 
 
 def render_with_dot(view: JourneyView, fmt: str) -> bytes:
-    if shutil.which("dot") is None:
-        raise GraphvizMissing(INSTALL_HINT.format(fmt=fmt.upper()))
     try:
         drawing: bytes = build_graph(view).pipe(format=fmt)
         return drawing
     except graphviz.ExecutableNotFound as error:
-        raise GraphvizMissing(INSTALL_HINT.format(fmt=fmt.upper())) from error
+        raise GRAPHVIZ.missing([fmt]) from error

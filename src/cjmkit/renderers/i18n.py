@@ -1,8 +1,14 @@
-"""Headings, numbers and dates in the map's language (English and Russian)."""
+"""Headings, numbers and dates in the map's language (English and Russian).
+
+Every table is keyed by locale code, so adding a language is adding one entry to each
+table, and a test checks that every locale of the format has every key.
+"""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from types import MappingProxyType
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -141,14 +147,32 @@ PHASES = {
     },
 }  # fmt: skip
 
-_MONTHS_RU = [
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-]  # fmt: skip
-_MONTHS_EN = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
+MONTHS = {
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+    # Genitive: dates read "5 марта 2026".
+    "ru": (
+        "января", "февраля", "марта", "апреля", "мая", "июня",
+        "июля", "августа", "сентября", "октября", "ноября", "декабря",
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    thousands: str
+    decimal: str
+    #: Between a number and its percent sign.
+    percent_gap: str
+
+
+NUMBERS = {
+    "en": NumberStyle(thousands=",", decimal=".", percent_gap=""),
+    # Russian: non-breaking space between thousands, comma as decimal mark, spaced percent sign.
+    "ru": NumberStyle(thousands="\u00a0", decimal=",", percent_gap="\u00a0"),
+}
 
 
 class Locale:
@@ -156,8 +180,13 @@ class Locale:
 
     def __init__(self, code: str | None) -> None:
         self.code = code if code in LABELS else "en"
-        self.labels = LABELS[self.code]
-        self.phases = PHASES[self.code]
+        # Read-only: views share these tables, and a template must not change them for the next map.
+        self.labels = MappingProxyType(LABELS[self.code])
+        self.phases = MappingProxyType(PHASES[self.code])
+        self._months = MONTHS[self.code]
+        style = NUMBERS[self.code]
+        self._separators = str.maketrans({",": style.thousands, ".": style.decimal})
+        self._percent_gap = style.percent_gap
 
     def number(self, value: float | None, digits: int = 2) -> str:
         if value is None:
@@ -165,26 +194,17 @@ class Locale:
         text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:,.0f}"
         if text in ("-0", ""):
             text = "0"
-        if self.code == "ru":
-            # Russian: non-breaking space between thousands, comma as decimal mark.
-            text = text.replace(",", "\u00a0").replace(".", ",")
-        return text
+        return text.translate(self._separators)
 
     def percent(self, ratio: float | None, digits: int = 1) -> str:
         if ratio is None:
             return ""
-        return (
-            f"{self.number(ratio * 100, digits)}\u00a0%"
-            if self.code == "ru"
-            else f"{self.number(ratio * 100, digits)}%"
-        )
+        return f"{self.number(ratio * 100, digits)}{self._percent_gap}%"
 
     def date(self, value: datetime.date | None) -> str:
         if value is None:
             return ""
-        if self.code == "ru":
-            return f"{value.day} {_MONTHS_RU[value.month - 1]} {value.year}"
-        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+        return f"{value.day} {self._months[value.month - 1]} {value.year}"
 
     def money(self, value: float | None, currency: str) -> str:
         if value is None:

@@ -16,7 +16,7 @@ from cjmkit.errors import CjmError, UsageError
 from cjmkit.loading.document import Document
 from cjmkit.output import write_atomic
 from cjmkit.project import Project
-from cjmkit.renderers import FORMATS, NEEDS_DOT
+from cjmkit.renderers import check_prerequisites, formats_named
 from cjmkit.renderers.context import Brand, JourneyView, journey_view
 from cjmkit.renderers.environment import make_environment
 
@@ -82,39 +82,25 @@ def render_project(
     progress: Callable[[str], None] | None = None,
 ) -> RenderResult:
     """Render every requested, valid journey; invalid ones are listed in ``failed``."""
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    if any(f in NEEDS_DOT for f in formats):
-        import shutil
-
-        from cjmkit.renderers.dot import INSTALL_HINT, GraphvizMissing
-
-        if shutil.which("dot") is None:
-            raise GraphvizMissing(
-                INSTALL_HINT.format(fmt="/".join(f.upper() for f in formats if f in NEEDS_DOT))
-            )
-    if "pdf" in formats:
-        from cjmkit.renderers.pdf import MISSING, WeasyPrintMissing, available
-
-        if not available():
-            raise WeasyPrintMissing(MISSING)
+    specs = formats_named(formats)
+    check_prerequisites(specs)
     environment = make_environment(templates)
     result = RenderResult()
-    requested = [d for d in project.journeys if d.requested]
-    valid = [d for d in requested if d.journey is not None and not d.diagnostics]
-    for document in requested:
-        if document not in valid:
+    valid = []
+    for document in (d for d in project.journeys if d.requested):
+        if document.journey is not None and not document.diagnostics:
+            valid.append(document)
+        else:
             result.failed.append((document.display, f"{len(document.diagnostics)} validation error(s)"))
     names = output_names(valid)
     views: list[JourneyView] = []
     for document in valid:
         workspace = project.workspace_for(document)
-        view = journey_view(document, workspace, analysis, brand_for(workspace), locale)
-        view.output_name = names[document.path]
+        view = journey_view(
+            document, workspace, analysis, brand_for(workspace), locale, output_name=names[document.path]
+        )
         views.append(view)
-        for fmt in formats:
-            spec = FORMATS[fmt]
+        for spec in specs:
             target = out / f"{view.output_name}.{spec.extension}"
             write_atomic(target, safely(spec.render, view, environment))
             result.written.append(target)
