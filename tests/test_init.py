@@ -18,6 +18,14 @@ from conftest import run_cjm
 
 TEMPLATES = [template.value for template in Template]
 LOCALES = [language.value for language in Language]
+
+
+def test_starters_exist_in_every_locale_of_the_format() -> None:
+    from cjmkit.locales import LOCALES as FORMAT_LOCALES
+
+    assert list(FORMAT_LOCALES) == LOCALES
+
+
 CASES = [(template, locale) for template in TEMPLATES for locale in LOCALES]
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")

@@ -14,9 +14,7 @@ import zlib
 
 import pytest
 
-from cjmkit.cli import render as render_command
-from cjmkit.models.base import LOCALES
-from cjmkit.renderers import FORMATS, formats_help
+from cjmkit.renderers import FORMATS
 from conftest import EXAMPLES, FIXTURES, ROOT, run_cjm
 
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "render"
@@ -304,12 +302,6 @@ def test_render_help_lists_every_registered_format() -> None:
     shown = " ".join(result.stdout.split())  # the help is wrapped to the terminal
     for spec in FORMATS.values():
         assert f"{spec.name}: " in shown
-
-
-def test_help_texts_match_the_registry_and_the_locales() -> None:
-    """The help is a copy so that `cjm --help` imports no renderer and builds no model."""
-    assert formats_help() == render_command.TO_HELP, "paste cjmkit.renderers.formats_help() into TO_HELP"
-    assert f"{' or '.join(LOCALES)} (" in render_command.LOCALE_HELP
 
 
 def test_unknown_format_lists_every_format_with_what_it_makes(tmp_path: pathlib.Path) -> None:

@@ -12,7 +12,8 @@ import pydantic
 import pytest
 
 from cjmkit.analysis import analyse, selected_rules
-from cjmkit.models.base import LOCALES, PHASE_ORDER
+from cjmkit.locales import LOCALES
+from cjmkit.models.base import PHASE_ORDER
 from cjmkit.project import load_project
 from cjmkit.renderers import context
 from cjmkit.renderers.context import Brand, JourneyView, journey_view

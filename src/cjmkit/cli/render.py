@@ -12,6 +12,8 @@ import typer
 from cjmkit.cli.common import Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import UsageError
+from cjmkit.locales import LOCALES
+from cjmkit.renderers import formats_help
 
 EPILOG = examples(
     "cjm render                                  # HTML + Markdown of the workspace into build/cjm/",
@@ -20,18 +22,8 @@ EPILOG = examples(
     "cjm render --templates my-templates/        # your own journey.html.j2 / journey.md.j2",
 )
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-# Copies of `cjmkit.renderers.formats_help()` and of the model's LOCALES, because importing
-# either would make `cjm --help` import the renderers or build the models; tests/test_render.py
-# fails when they drift.
-TO_HELP = (
-    "Comma-separated formats: html: self-contained HTML deliverable (the classic CJM grid); "
-    "md: GitHub-flavoured Markdown report with a Mermaid journey; "
-    "pdf: the HTML deliverable as a landscape PDF (needs WeasyPrint); "
-    "dot: Graphviz source of the touchpoint flow diagram; svg: the flow diagram as SVG (needs Graphviz); "
-    "png: the flow diagram as PNG (needs Graphviz); csv: one row per stage and touchpoint, for spreadsheets; "
-    "json: the resolved map plus its analysis."
-)
-LOCALE_HELP = "Language of headings: en or ru (default: the map's)."
+TO_HELP = formats_help()
+LOCALE_HELP = f"Language of the deliverable: {' or '.join(LOCALES)} (default: the map's)."
 
 
 @guarded
@@ -80,7 +72,6 @@ def render(
 
     from cjmkit.analysis import analyse, selected_rules
     from cjmkit.loading.document import Document
-    from cjmkit.models.base import LOCALES
     from cjmkit.renderers import check_prerequisites, formats_named
     from cjmkit.renderers.context import Brand
     from cjmkit.renderers.pipeline import logo_data_uri, render_project

@@ -37,9 +37,6 @@ Number = Annotated[float, Field(allow_inf_nan=False)]
 Emotion = Annotated[int, Field(ge=-2, le=2)]
 """Integer from -2 (very negative) to +2 (very positive)."""
 
-Locale = Literal["en", "ru"]
-#: The languages of deliverables, messages and starters.
-LOCALES: tuple[str, ...] = get_args(Locale)
 Phase = Literal["awareness", "consideration", "purchase", "onboarding", "usage", "retention", "advocacy"]
 #: The phases in the order a customer passes them: the order of the Literal above.
 PHASE_ORDER: tuple[str, ...] = get_args(Phase)

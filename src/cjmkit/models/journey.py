@@ -7,12 +7,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Strict, Tag
 
+from cjmkit.locales import Locale
 from cjmkit.models.base import (
     Direction,
     Emotion,
     EvidenceLevel,
     EvidenceSource,
-    Locale,
     Model,
     Number,
     Phase,

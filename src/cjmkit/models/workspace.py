@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from cjmkit.locales import Locale
 from cjmkit.models.base import (
     ChannelKind,
-    Locale,
     Model,
     Number,
     SegmentKind,
