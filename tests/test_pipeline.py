@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 from typing import Any
 
@@ -123,3 +124,24 @@ def test_one_channel_row_per_definition_across_many_journeys(tmp_path: pathlib.P
     channels = result.json()["channels"]
     assert len(channels) == 5
     assert sorted(c["touchpoints"] for c in channels) == [[f"shop-{n}/a-tp"] for n in range(5)]
+
+
+def test_a_journey_deliverable_counts_its_own_touchpoints_only(tmp_path: pathlib.Path) -> None:
+    """Per-map output must not grow with the workspace: a shared channel's row in one journey's
+    JSON lists that journey's touchpoints, not every journey's."""
+    write(tmp_path / "cjm.yaml", "cjm: 1\nchannels:\n  - id: web\n    name: Website\n")
+    for number in range(3):
+        text = journey({"id": "a", "name": "A"}, {"id": "b", "name": "B"})
+        text = text.replace("id: shop\n", f"id: shop-{number}\n").replace(
+            "channels:\n  - id: web\n    name: Website\n", ""
+        )
+        write(tmp_path / f"shop-{number}.yaml", text)
+    result = run_cjm("render", str(tmp_path), "--to", "json", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    for number in range(3):
+        rendered = json.loads((tmp_path / "out" / f"shop-{number}.json").read_text(encoding="utf-8"))
+        [web] = rendered["analysis"]["channels"]
+        assert web["touchpoints"] == [f"shop-{number}/a-tp", f"shop-{number}/b-tp"]
+    lint = run_cjm("lint", "--format", "json", str(tmp_path)).json()
+    [shared] = lint["channels"]
+    assert len(shared["touchpoints"]) == 6  # the workspace-wide ranking still counts them all

@@ -16,6 +16,7 @@ from cjmkit.analysis.ranking import (
     StageHealth,
     channel_summaries,
     growth_points,
+    journey_channels,
     stage_health,
 )
 from cjmkit.analysis.rules import RULES, Rule, Scope
@@ -37,6 +38,8 @@ class AnalysisResult:
     stages: list[StageHealth] = field(default_factory=list)
     growth_points: list[GrowthPoint] = field(default_factory=list)
     channels: list[ChannelSummary] = field(default_factory=list)
+    #: Each requested journey's channels, counted over that journey alone.
+    journey_channels: dict[str, list[ChannelSummary]] = field(default_factory=dict)
 
     def for_journey(self, file: str, journey: str) -> JourneyAnalysis:
         """The part of the result about one journey file, from indexes built once (not a scan
@@ -49,9 +52,8 @@ class AnalysisResult:
                 self._part(health.journey).stages.append(health)
             for point in self.growth_points:
                 self._part(point.journey).growth_points.append(point)
-            for summary in self.channels:
-                for owner in dict.fromkeys(t.split("/", 1)[0] for t in summary.touchpoints):
-                    self._part(owner).channels.append(summary)
+            for journey_id, summaries in self.journey_channels.items():
+                self._part(journey_id).channels.extend(summaries)
         part = self._by_journey.get(journey) or JourneyAnalysis()
         return JourneyAnalysis(self._by_file.get(file, []), part.stages, part.growth_points, part.channels)
 
@@ -151,10 +153,13 @@ def analyse(project: Project, rules: Sequence[Rule]) -> AnalysisResult:
         if not any(document and document.requested for document in documents):
             continue  # a workspace loaded only as context of another one
         result.findings += run_rules(scope, rules)
+        shared = {channel.id: channel for channel in scope.workspace.channels} if scope.workspace else {}
         for document, journey in scope.journeys():
             if document.requested:
                 result.stages += stage_health(document, journey, scope.option(MIN_STAGE_CONVERSION))
                 result.growth_points += growth_points(journey)
+                channels = shared | {channel.id: channel for channel in journey.channels}
+                result.journey_channels.setdefault(journey.id, []).extend(journey_channels(journey, channels))
         result.channels += channel_summaries(scope)
     validation = [
         d

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from cjmkit.analysis.measures import conversion, kpi_gap, lowest_emotion
 from cjmkit.analysis.rules.scope import Scope
 from cjmkit.loading.document import Document
-from cjmkit.models import Journey
+from cjmkit.models import Channel, Journey
 
 
 @dataclass(frozen=True)
@@ -205,3 +205,29 @@ def channel_summaries(scope: Scope) -> list[ChannelSummary]:
             )
         )  # fmt: skip
     return summaries
+
+
+def journey_channels(journey: Journey, channels: dict[str, Channel]) -> list[ChannelSummary]:
+    """The channels one journey uses, counted over that journey alone: its deliverable shows
+    how this segment meets the company, and its size does not grow with the workspace."""
+    touchpoints: dict[str, list[str]] = defaultdict(list)
+    stages: dict[str, dict[str, None]] = defaultdict(dict)
+    emotions: dict[str, list[int]] = defaultdict(list)
+    for stage in journey.stages:
+        for touchpoint in stage.touchpoints:
+            if touchpoint.channel not in channels:
+                continue
+            touchpoints[touchpoint.channel].append(f"{journey.id}/{touchpoint.id}")
+            stages[touchpoint.channel][f"{journey.id}/{stage.id}"] = None
+            emotion = touchpoint.emotion if touchpoint.emotion is not None else stage.emotion
+            if emotion is not None:
+                emotions[touchpoint.channel].append(emotion)
+    summaries = []
+    for identifier, used in touchpoints.items():
+        channel = channels[identifier]
+        felt = emotions[identifier]
+        average = round(sum(felt) / len(felt), 2) if felt else None
+        summaries.append(
+            ChannelSummary(channel.id, channel.name, channel.kind, used, list(stages[identifier]), average)
+        )
+    return sorted(summaries, key=lambda c: (-len(c.touchpoints), c.channel))

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import Paths, examples, guarded, load_maps
+from cjmkit.cli.common import Jobs, Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import UsageError
 from cjmkit.locales import LOCALES
@@ -66,6 +66,7 @@ def render(
         str | None,
         typer.Option("--locale", help=LOCALE_HELP, show_default=False),
     ] = None,
+    jobs: Jobs = None,
 ) -> None:
     """Render journey maps to client deliverables, diagrams and data exports."""
     from rich.progress import Progress
@@ -103,7 +104,7 @@ def render(
             brands[key] = make_brand(workspace)
         return brands[key]
 
-    project = load_maps(paths, only_maps=False, whole_workspaces=True)
+    project = load_maps(paths, only_maps=False, whole_workspaces=True, jobs=jobs)
     analysis = analyse(project, selected_rules([], []))
     err = terminal_console(stderr=True)
     journeys = [d for d in project.journeys if d.requested]

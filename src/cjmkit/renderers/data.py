@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from typing import Any
 
 from cjmkit.renderers.context import JourneyView, TouchpointView
-from cjmkit.reporters.json import diagnostic_record
+from cjmkit.reporters.json import diagnostic_record, record
 
 CSV_COLUMNS = [
     "journey", "stage_index", "stage_id", "stage", "phase", "stage_emotion",
@@ -62,9 +61,9 @@ def render_json(view: JourneyView) -> str:
         **view.export,
         "analysis": {
             "findings": [diagnostic_record(f, finding=True) for f in view.findings],
-            "stages": [dataclasses.asdict(s) for s in view.weakest],
-            "growth_points": [dataclasses.asdict(g) for g in view.growth_points],
-            "channels": [dataclasses.asdict(c) for c in view.channel_summaries],
+            "stages": [record(s) for s in view.weakest],
+            "growth_points": [record(g) for g in view.growth_points],
+            "channels": [record(c) for c in view.channel_summaries],
         },
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
