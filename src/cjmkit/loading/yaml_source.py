@@ -4,6 +4,10 @@ ruamel.yaml composes the node graph (every node knows its line and column);
 we build the values ourselves so that we can report every duplicate key,
 refuse alias bombs and self-referencing aliases, and remember where every
 key and value stands in the file.
+
+That compose path is the reference. Most maps are read by the faster
+one-pass loader in :mod:`cjmkit.loading.events`, which gives the same result
+and hands anything unusual back to the compose path.
 """
 
 from __future__ import annotations
@@ -132,7 +136,10 @@ class _Builder:
                 )
             )
         if depth > MAX_DEPTH:
-            raise _Stop(Problem(1, 1, codes.TOO_COMPLEX, f"nested more than {MAX_DEPTH} levels deep"))
+            # Reached through aliases (or in text only the pure parser reads): the text's own
+            # nesting was checked before composing.
+            line, column = _start(node)
+            raise _Stop(Problem(line, column, codes.TOO_COMPLEX, f"nested more than {MAX_DEPTH} levels deep"))
         # The document root is located at its own start (the first "-" of a top-level list).
         self.source_map.values[path] = _position(node) if path else _start(node)
         if isinstance(node, ScalarNode):
@@ -243,7 +250,7 @@ class _Builder:
             return None
         try:
             value = convert(node)
-        except (ValueError, YAMLError) as error:
+        except (ValueError, OverflowError, YAMLError) as error:  # Overflow: 9999-12-31 23:59:59.9999999
             line, column = _position(node)
             self.problems.append(
                 Problem(line, column, codes.INVALID_VALUE, f"cannot read {node.value!r}: {error}", path)
@@ -285,6 +292,8 @@ def _flow_depth_exceeds(text: str, limit: int) -> bool:
 
     Brackets inside quoted text are counted too; a real map never nests 64 deep.
     """
+    if text.count("[") + text.count("{") <= limit:
+        return False  # most maps: two quick counts instead of a walk over every bracket
     depth = 0
     for match in _BRACKETS.finditer(text):
         if match.group() in "[{":
@@ -315,13 +324,34 @@ def _compose(text: str) -> Node | None:
         raise YamlProblems([Problem(1, 1, codes.TOO_COMPLEX, "nested too deeply to read")]) from None
 
 
-def parse_yaml(text: str) -> YamlDocument | None:
+def parse_yaml(text: str, *, fast: bool = True) -> YamlDocument | None:
     """Parse one YAML document; ``None`` for a stream with no document.
 
-    Raises :class:`YamlProblems` with every problem found.
+    Raises :class:`YamlProblems` with every problem found. ``fast=False`` reads
+    the text with the compose path only, the reference the fast loader is held to.
     """
     if _flow_depth_exceeds(text, MAX_DEPTH):
         raise YamlProblems([Problem(1, 1, codes.TOO_COMPLEX, f"nested more than {MAX_DEPTH} levels deep")])
+    # Imported here: the loader builds this module's types, so it imports this module.
+    from cjmkit.loading import events
+
+    if fast:
+        try:
+            return events.load(text)
+        except events.Fallback:
+            return _parse_composed(text)
+    problem = events.depth_problem(text)
+    if problem is not None:
+        raise YamlProblems([problem])
+    return _parse_composed(text)
+
+
+def _parse_composed(text: str) -> YamlDocument | None:
+    """The compose path, for a text whose nesting depth has been checked.
+
+    libyaml's composer recurses once per level and crashes the process on a few
+    thousand levels, so no text may reach it unchecked.
+    """
     root = _compose(text)
     if root is None:
         return None
