@@ -12,6 +12,7 @@ from cjmkit.codes import Code
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.loading.validation import describe_value, validate_model
 from cjmkit.loading.yaml_source import (
+    Positions,
     Problem,
     SourceMap,
     YamlPath,
@@ -36,7 +37,7 @@ class Document:
     display: str
     kind: Kind
     text: str = ""
-    source_map: SourceMap = field(default_factory=SourceMap)
+    source_map: Positions = field(default_factory=SourceMap)
     #: The parsed top-level mapping (also when the model did not validate), for cross-checks.
     data: dict[str, Any] | None = None
     model: Journey | Workspace | None = None

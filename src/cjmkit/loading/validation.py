@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from cjmkit import codes
 from cjmkit.codes import Code
 from cjmkit.diagnostics import format_path
-from cjmkit.loading.yaml_source import Problem, SourceMap, YamlPath
+from cjmkit.loading.yaml_source import Positions, Problem, YamlPath
 from cjmkit.models.base import SLUG_PATTERN
 from cjmkit.models.journey import UNION_TAGS
 
@@ -108,7 +108,7 @@ def _slug_hint(value: str) -> str:
     return f" (e.g. {slug!r})" if slug else ""
 
 
-def _translate(root: type[BaseModel], error: Any, source_map: SourceMap) -> Problem:
+def _translate(root: type[BaseModel], error: Any, source_map: Positions) -> Problem:
     kind: str = error["type"]
     loc = _clean_loc(error["loc"])
     value = error.get("input")
@@ -175,7 +175,7 @@ def _translate(root: type[BaseModel], error: Any, source_map: SourceMap) -> Prob
     return Problem(where[0], where[1], code, message, loc)
 
 
-def validate_model(model: type[M], data: Any, source_map: SourceMap) -> tuple[M | None, list[Problem]]:
+def validate_model(model: type[M], data: Any, source_map: Positions) -> tuple[M | None, list[Problem]]:
     """Validate ``data`` against ``model``; every error located in the source."""
     try:
         return model.model_validate(data), []

@@ -12,10 +12,12 @@ and hands anything unusual back to the compose path.
 
 from __future__ import annotations
 
+import array
 import pathlib
 import re
+import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -83,6 +85,86 @@ class SourceMap:
     def key(self, path: YamlPath) -> Position:
         """Position of the key at ``path`` (falls back to its value or ancestor)."""
         return self.keys.get(path) or self.value(path)
+
+
+class Positions(Protocol):
+    """Where the keys and values of a document stand: a SourceMap or its packed form."""
+
+    def value(self, path: YamlPath) -> Position: ...
+
+    def key(self, path: YamlPath) -> Position: ...
+
+
+_COLUMN_BITS = 32
+
+
+def _pack(position: Position) -> int:
+    return (position[0] << _COLUMN_BITS) | position[1]
+
+
+def _unpack(packed: int) -> Position:
+    return packed >> _COLUMN_BITS, packed & ((1 << _COLUMN_BITS) - 1)
+
+
+class PackedSourceMap:
+    """The positions of a SourceMap in about a third of its memory, for the documents a
+    workspace-wide analysis keeps (a SourceMap holds a path tuple and a position tuple per
+    key and per value: 100 KB of a 275-line map, 600 MB at 3,000 maps).
+
+    Positions are packed into one array; each mapping or list is indexed once by its path,
+    with its keys (interned, so shared with every other map) or its length.
+    """
+
+    __slots__ = ("_containers", "_positions", "_root")
+
+    def __init__(self, source: SourceMap) -> None:
+        self._root = source.values.get((), (1, 1))
+        children: dict[YamlPath, list[str | int]] = {}
+        for path in source.values:
+            if path:
+                children.setdefault(path[:-1], []).append(path[-1])
+        self._containers: dict[YamlPath, tuple[int, tuple[str, ...] | int]] = {}
+        packed = array.array("Q")
+        for parent, names in children.items():
+            offset = len(packed)
+            if isinstance(names[0], int):
+                self._containers[parent] = (offset, len(names))
+                packed.extend(_pack(source.values[(*parent, index)]) for index in names)
+                continue
+            keys = tuple(sys.intern(str(name)) for name in names)
+            self._containers[parent] = (offset, keys)
+            for name in names:
+                here = (*parent, name)
+                packed.append(_pack(source.keys.get(here) or source.values[here]))
+                packed.append(_pack(source.values[here]))
+        self._positions = packed
+
+    def _slot(self, path: YamlPath) -> int | None:
+        """Index of the value at ``path`` in the array (a mapping's key sits just before)."""
+        entry = self._containers.get(path[:-1])
+        if entry is None:
+            return None
+        offset, names = entry
+        last = path[-1]
+        if isinstance(names, int):
+            return offset + last if isinstance(last, int) and 0 <= last < names else None
+        if not isinstance(last, str) or last not in names:
+            return None
+        return offset + 2 * names.index(last) + 1
+
+    def value(self, path: YamlPath) -> Position:
+        while path:
+            slot = self._slot(path)
+            if slot is not None:
+                return _unpack(self._positions[slot])
+            path = path[:-1]
+        return self._root
+
+    def key(self, path: YamlPath) -> Position:
+        slot = self._slot(path) if path else None
+        if slot is not None and isinstance(path[-1], str):
+            return _unpack(self._positions[slot - 1])
+        return self.value(path)
 
 
 @dataclass

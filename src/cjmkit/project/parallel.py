@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from cjmkit.loading.document import Document, load_document
-from cjmkit.loading.yaml_source import SourceMap
+from cjmkit.loading.yaml_source import PackedSourceMap, SourceMap
 from cjmkit.models import Journey, Workspace
 from cjmkit.project.checks import check_file
 
@@ -83,6 +83,8 @@ def keep_only(document: Document, keep: Keep) -> Document:
     if keep is Keep.FINDINGS:
         document.model = None
         document.source_map = SourceMap()
+    elif isinstance(document.source_map, SourceMap):
+        document.source_map = PackedSourceMap(document.source_map)
     return document
 
 
@@ -93,6 +95,8 @@ def _load_in_worker(task: Task, keep: Keep) -> tuple[Document, bool]:
     valid = document.model is not None
     if keep is not Keep.FINDINGS and document.kind == "journey":
         document.model = None
+        if keep is Keep.MODELS and isinstance(document.source_map, SourceMap):
+            document.source_map = PackedSourceMap(document.source_map)  # a third to pickle
         return document, valid
     return keep_only(document, keep), valid
 

@@ -51,4 +51,5 @@ def report_json(run: Run, out: TextIO) -> None:
         document["stages"] = [record(s) for s in run.analysis.stages]
         document["growth_points"] = [record(g) for g in run.analysis.growth_points]
         document["channels"] = [record(c) for c in run.analysis.channels]
-    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    json.dump(document, out, ensure_ascii=False, indent=2)  # streamed: no second copy as one string
+    out.write("\n")

@@ -87,4 +87,5 @@ def report_sarif(run: Run, out: TextIO) -> None:
             }
         ],
     }
-    out.write(json.dumps(log, ensure_ascii=False, indent=2) + "\n")
+    json.dump(log, out, ensure_ascii=False, indent=2)  # streamed: no second copy as one string
+    out.write("\n")
