@@ -44,14 +44,25 @@ LINT_GOAL_SIZE = 3000
 QUICK_RENDER_LIMIT = 1000
 SEED = "cjmkit-benchmark-v1"
 
-# Loads every file to plain data and nothing else: the floor any YAML validator pays.
+# Loads every file to plain data and nothing else, as most Python tools read YAML with
+# libyaml (PyYAML's C loader; ruamel.yaml's own C loader is slower: its Python resolver
+# raises and catches two exceptions per node). The goal's yardstick.
 LIBYAML_PARSE = (
     "import sys\n"
-    "from ruamel.yaml import YAML\n"
-    "yaml = YAML(typ='safe', pure=False)\n"
+    "import yaml\n"
     "for name in sys.argv[1:]:\n"
     "    with open(name, encoding='utf-8') as f:\n"
-    "        yaml.load(f.read())\n"
+    "        yaml.load(f.read(), Loader=yaml.CSafeLoader)\n"
+)
+# Drains libyaml's events for every file and builds nothing: the floor under any loader.
+LIBYAML_EVENTS = (
+    "import sys\n"
+    "from _ruamel_yaml import CParser\n"
+    "for name in sys.argv[1:]:\n"
+    "    with open(name, encoding='utf-8') as f:\n"
+    "        parser = CParser(f.read())\n"
+    "    while parser.get_event() is not None and parser.check_event():\n"
+    "        pass\n"
 )
 BARE_IMPORT = "import pydantic, ruamel.yaml"
 
@@ -674,9 +685,15 @@ class Plan:
                 # Every file cjm validate reads, the workspace's cjm.yaml included.
                 Command(
                     f"libyaml@{n}",
-                    "python -c 'YAML(typ=\"safe\", pure=False).load' (libyaml)",
+                    "python -c 'yaml.load(text, Loader=yaml.CSafeLoader)' (bare libyaml parse)",
                     n,
                     lambda _: [sys.executable, "-c", LIBYAML_PARSE, str(workspace / "cjm.yaml"), *files],
+                ),
+                Command(
+                    f"events@{n}",
+                    "python -c 'CParser(text).get_event()...' (libyaml events, nothing built)",
+                    n,
+                    lambda _: [sys.executable, "-c", LIBYAML_EVENTS, str(workspace / "cjm.yaml"), *files],
                 ),
             ]
         return commands
@@ -693,7 +710,7 @@ class Plan:
 
 # --- Report ---------------------------------------------------------------------------------
 
-ROW_ORDER = ["validate", "validate-jobs1", "lint", "render", "check-jsonschema", "libyaml"]
+ROW_ORDER = ["validate", "validate-jobs1", "lint", "render", "check-jsonschema", "libyaml", "events"]
 
 
 @dataclasses.dataclass
@@ -810,7 +827,8 @@ measured, a new process per run (best and median of --runs, peak RSS of the chil
   at every size     cjm validate WS (and --jobs 1 when cjm has --jobs),
                     cjm lint WS --format json > /dev/null, cjm render WS --to html --out TMP
   at {PEER_SIZE} maps       check-jsonschema --schemafile schemas/journey.schema.json on the journeys,
-                    and a bare libyaml parse of every file (ruamel.yaml, typ=safe, pure=False)
+                    a bare libyaml parse of every file (PyYAML's CSafeLoader) and libyaml's
+                    events drained with nothing built (ruamel.yaml.clib's CParser)
   once              cjm --help, cjm --version, python -c "{BARE_IMPORT}"
 Without {PEER_SIZE} in --sizes the peers run at the nearest size. Progress goes to stderr;
 stdout is the Markdown report. Needs check-jsonschema in the same virtualenv
@@ -942,7 +960,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Other work on the machine slows every row; the load average says how much to trust them.
         f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
         f"- Tools: {output_of([str(CJM), '--version'])}; check-jsonschema {version('check-jsonschema')}; "
-        f"ruamel.yaml {version('ruamel.yaml')}, ruamel.yaml.clib {version('ruamel.yaml.clib')}",
+        f"ruamel.yaml {version('ruamel.yaml')}, ruamel.yaml.clib {version('ruamel.yaml.clib')}, "
+        f"PyYAML {version('pyyaml')}",
     ]
     if head_before:
         changes = " + uncommitted changes in src/" if dirty else ""

@@ -26,7 +26,8 @@ SIZED_COMMANDS = [
 ]
 PEERS = [
     "check-jsonschema --schemafile schemas/journey.schema.json",
-    "python -c 'YAML(typ=\"safe\", pure=False).load' (libyaml)",
+    "python -c 'yaml.load(text, Loader=yaml.CSafeLoader)' (bare libyaml parse)",
+    "python -c 'CParser(text).get_event()...' (libyaml events, nothing built)",
 ]
 STARTUP = ["cjm --help", "cjm --version", 'python -c "import pydantic, ruamel.yaml"']
 RATIOS = [
