@@ -346,3 +346,13 @@ def test_control_characters_in_map_text_never_reach_the_terminal(tmp_path: pathl
         assert "stage-no-goal" in output
         assert "\x1b" not in output and "\x07" not in output
     assert "\\u001b[2J" in run_cjm("lint", str(path)).stdout
+
+
+def test_control_characters_never_reach_the_terminal_in_the_ranking(tmp_path: pathlib.Path) -> None:
+    """Stage names also appear in the weakest stages and growth points, not only in findings."""
+    text = journey({"id": "a", "name": "A", "phase": "purchase", "emotion": -2, "advanced": 10})
+    path = write(tmp_path / "shop\x1b[1m.yaml", text.replace("    name: A\n", '    name: "A\\e[2J"\n', 1))
+    output = run_cjm("lint", str(path)).stdout
+    assert "Weakest stages" in output and "Growth points" in output
+    assert "\x1b" not in output
+    assert output.count("A\\u001b[2J") >= 2

@@ -19,6 +19,12 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def same_width(line: str) -> str:
+    """A source line safe to print under which a caret still points at the right column: a tab
+    becomes one space and any other control character one U+FFFD."""
+    return _CONTROL.sub("\ufffd", line.replace("\t", " "))
+
+
 def console(file: TextIO | None = None, *, stderr: bool = False) -> Console:
     """The one rich Console setup: no markup, highlighting or emoji read from map text."""
     from rich.console import Console

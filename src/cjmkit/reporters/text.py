@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from typing import TextIO
 
 from rich.console import Console
@@ -12,11 +11,10 @@ from rich.text import Text
 from cjmkit.diagnostics import Diagnostic, Severity, plural
 from cjmkit.reporters.base import Run
 from cjmkit.terminal import console as terminal_console
-from cjmkit.terminal import visible
+from cjmkit.terminal import same_width, visible
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 _EXCERPT_WIDTH = 100
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def excerpt(source: str, line: int, column: int) -> list[tuple[str, str]]:
@@ -28,7 +26,7 @@ def excerpt(source: str, line: int, column: int) -> list[tuple[str, str]]:
     lines = [text.removesuffix("\r") for text in source.split("\n")]
     if not 1 <= line <= len(lines):
         return []
-    text = _CONTROL.sub("\ufffd", lines[line - 1].replace("\t", " "))
+    text = same_width(lines[line - 1])
     caret = max(column - 1, 0)
     if len(text) > _EXCERPT_WIDTH:
         start = max(0, min(caret - _EXCERPT_WIDTH // 2, len(text) - _EXCERPT_WIDTH))
@@ -63,7 +61,7 @@ def write_diagnostic(
 ) -> None:
     """``FILE:LINE:COLUMN: [severity] CODE message`` and the source line with a caret, like a compiler."""
     head = Text()
-    head.append(f"{diagnostic.file}:{diagnostic.line}:{diagnostic.column}:", style="bold")
+    head.append(f"{visible(diagnostic.file)}:{diagnostic.line}:{diagnostic.column}:", style="bold")
     head.append(" ")
     if severity:
         head.append(f"{diagnostic.severity.value} ", style=_STYLE[diagnostic.severity])
@@ -88,10 +86,10 @@ def report_lint_text(run: Run, console: Console) -> None:
             if current is not None:
                 console.print()
             current = diagnostic.file
-            console.print(Text(diagnostic.file, style="bold underline"))
+            console.print(Text(visible(diagnostic.file), style="bold underline"))
         row = Text(f"  {diagnostic.line}:{diagnostic.column}".ljust(10))
         row.append(f"{diagnostic.severity.value:<8}", style=_STYLE[diagnostic.severity])
-        row.append(f" {diagnostic.message}  ")
+        row.append(f" {visible(diagnostic.message)}  ")
         row.append(f"{diagnostic.name} ({diagnostic.code})", style="dim")
         console.print(row)
     if run.diagnostics:
@@ -100,7 +98,8 @@ def report_lint_text(run: Run, console: Console) -> None:
         console.print(Text("Weakest stages", style="bold"))
         for rank, health in enumerate(analysis.stages[:5], 1):
             signals = "; ".join(health.signals)
-            console.print(f"  {rank}. {health.journey} / {health.name}  score {health.score:.2f}: {signals}")
+            line = f"  {rank}. {health.journey} / {health.name}  score {health.score:.2f}: {signals}"
+            console.print(visible(line))
         console.print()
     if analysis.growth_points:
         console.print(Text("Growth points (revenue at stake)", style="bold"))
@@ -108,8 +107,10 @@ def report_lint_text(run: Run, console: Console) -> None:
             for rank, point in enumerate(list(points)[:5], 1):
                 money = f"{point.revenue_at_stake:,.0f} {point.currency}"
                 console.print(
-                    f"  {rank}. {point.journey} / {point.name}  {money}"
-                    f" ({point.lost:,} customers lost x {point.downstream_conversion:.1%} downstream)"
+                    visible(
+                        f"  {rank}. {point.journey} / {point.name}  {money}"
+                        f" ({point.lost:,} customers lost x {point.downstream_conversion:.1%} downstream)"
+                    )
                 )
         console.print()
     counts = {severity: 0 for severity in Severity}
