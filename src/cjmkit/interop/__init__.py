@@ -15,6 +15,7 @@ from cjmkit import codes
 from cjmkit.codes import MAX_FILE_BYTES as MAX_JOURNEY_BYTES
 from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.errors import CjmError, UsageError
+from cjmkit.loading.bounded import FileTooLarge, read_bounded
 from cjmkit.registry import Registry
 
 
@@ -118,9 +119,11 @@ def _from_mermaid(path: pathlib.Path, display: str) -> Conversion:
     from cjmkit.interop.mermaid import mermaid_to_yaml, read_mermaid
 
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_JOURNEY_BYTES)
     except OSError as error:
         raise CjmError(f"cannot read {path}: {error.strerror or error}") from None
+    except FileTooLarge:
+        raise CjmError(f"cannot read {path}: it is over {MAX_JOURNEY_BYTES} bytes") from None
     reading = read_mermaid(raw, display)
     sources = {display: raw.decode("utf-8", errors="replace").removeprefix("\ufeff")}
     if reading.journey is None:
@@ -138,9 +141,11 @@ def _from_journey(path: pathlib.Path, target: str) -> Conversion:
     from cjmkit import pipeline
 
     try:  # unreadable input is an I/O error (exit 2), not a validation error of the map
-        path.open("rb").close()
+        read_bounded(path, MAX_JOURNEY_BYTES)
     except OSError as error:
         raise CjmError(f"cannot read {path}: {error.strerror or error}") from None
+    except FileTooLarge:
+        pass  # the validation pass reports it at the file
     project = pipeline.load([path])
     document = next(d for d in project.documents if d.requested)
     if document.kind == "workspace":

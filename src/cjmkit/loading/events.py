@@ -41,12 +41,14 @@ from cjmkit import codes
 from cjmkit.loading.yaml_source import (
     MAX_DEPTH,
     MAX_VALUES,
+    PURE_ERROR_LIMIT,
     Position,
     Problem,
     SourceMap,
     YamlDocument,
     YamlPath,
     YamlProblems,
+    _yaml_error,
 )
 
 GetEvent = Callable[[], Any]
@@ -272,7 +274,10 @@ def load(text: str) -> YamlDocument | None:
     marked = "&" in text or "!" in text or "*" in text
     try:
         return _load(parser.get_event, marked)
-    except YAMLError:
+    except YAMLError as error:
+        if len(text) > PURE_ERROR_LIMIT:
+            # Composing a long text again only to meet the same error costs seconds.
+            raise YamlProblems([_yaml_error(text, error)]) from None
         # libyaml refused the text: the compose path reports the pure parser's message. The
         # events before the error were depth-checked, and its composer stops at the same error.
         raise Fallback from None

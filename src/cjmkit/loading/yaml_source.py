@@ -28,6 +28,7 @@ from cjmkit import codes
 from cjmkit.codes import MAX_FILE_BYTES, Code
 from cjmkit.diagnostics import Diagnostic, format_path
 from cjmkit.encoding import split_bom
+from cjmkit.loading.bounded import FileTooLarge, read_bounded
 
 YamlPath = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based line, column
@@ -387,16 +388,27 @@ def _flow_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+#: Above this many characters, libyaml's own error message and mark are reported: the
+#: pure parser reads about 150 KB a second, so a 4 MB file would take half a minute
+#: only to word its error.
+PURE_ERROR_LIMIT = 64 * 1024
+
+
 def _compose(text: str) -> Node | None:
     """The node graph of the document.
 
     libyaml (through ruamel.yaml.clib) composes about eight times faster than the
-    pure-Python parser; when it refuses the text, the pure parser reads it again,
-    because its error messages and marks are the ones we report.
+    pure-Python parser; when it refuses a text of up to PURE_ERROR_LIMIT characters,
+    the pure parser reads it again, because its error messages are the ones we report
+    (``mapping values are not allowed here``, its marks on tabs). A longer text is
+    reported with libyaml's message and mark, in the same V001 shape.
     """
     try:
         return YAML(typ="safe", pure=False).compose(text)  # type: ignore[no-any-return]
-    except (YAMLError, RecursionError):
+    except YAMLError as error:
+        if len(text) > PURE_ERROR_LIMIT:
+            raise YamlProblems([_yaml_error(text, error)]) from None
+    except RecursionError:
         pass
     try:
         return YAML(typ="safe", pure=True).compose(text)  # type: ignore[no-any-return]
@@ -448,16 +460,19 @@ def _parse_composed(text: str) -> YamlDocument | None:
 
 
 def read_map_bytes(path: pathlib.Path) -> bytes:
-    """A map file's bytes; :class:`YamlProblems` when it cannot be read or is too large."""
+    """A map file's bytes; :class:`YamlProblems` when it cannot be read or is too large.
+
+    Only a regular file is read (a FIFO or a device such as ``/dev/zero`` is refused
+    without reading it), and never more than the size limit and one byte.
+    """
     try:
-        raw = path.read_bytes()
+        return read_bounded(path, MAX_FILE_BYTES)
     except OSError as error:
         message = f"cannot read the file: {error.strerror or error}"
         raise YamlProblems([Problem(1, 1, codes.UNREADABLE, message)]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        message = f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}"
-        raise YamlProblems([Problem(1, 1, codes.TOO_COMPLEX, message)])
-    return raw
+    except FileTooLarge as error:
+        message = f"file is over {MAX_FILE_BYTES} bytes ({error.size} or more); the limit is {MAX_FILE_BYTES}"
+        raise YamlProblems([Problem(1, 1, codes.TOO_COMPLEX, message)]) from None
 
 
 def decode(raw: bytes) -> str:

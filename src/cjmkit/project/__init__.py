@@ -10,10 +10,13 @@ import pathlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from cjmkit import codes
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.loading.document import Document, kind_of
+from cjmkit.loading.yaml_source import Problem
 from cjmkit.project.discovery import (
     NothingToCheck,
+    Unlisted,
     default_paths,
     discover,
     display_name,
@@ -64,8 +67,9 @@ def load_project(
     """
     from cjmkit.project.checks import check_project
 
-    files = discover(paths, only_maps=only_maps)
-    if not files:
+    unlisted: list[Unlisted] = []
+    files = discover(paths, only_maps=only_maps, unlisted=unlisted)
+    if not files and not unlisted:
         shown = ", ".join(str(p) for p in paths)
         raise NothingToCheck(f"no cjmkit files (cjm.yaml or YAML with `cjm:`) found in {shown}")
     # Every file to load is known before any is read, so that all load in one parallel batch.
@@ -83,7 +87,7 @@ def load_project(
         roots = {workspace_file(path.parent) for path in list(tasks)}
         for root in sorted(found for found in roots if found):
             add(root, display_name(root), False)
-            for path in walk(root.parent):
+            for path in walk(root.parent, unlisted):
                 add(path, display_name(path), False)
     workspace_of: dict[pathlib.Path, pathlib.Path | None] = {}
     for path in list(tasks):
@@ -95,11 +99,30 @@ def load_project(
     for document, (_, requested) in zip(loaded, tasks.values(), strict=True):
         document.requested = requested
         by_path[document.path] = document
+    loaded.extend(_unlisted_documents(unlisted, tasks))
     project = Project(sorted(loaded, key=lambda d: d.display))
     for journey, workspace in workspace_of.items():
         project.workspace_of[journey] = by_path[workspace] if workspace else None
     check_project(project)
     return project
+
+
+def _unlisted_documents(
+    unlisted: Sequence[Unlisted], tasks: dict[pathlib.Path, tuple[str, bool]]
+) -> list[Document]:
+    """A folder that cannot be listed, as a file with one error (V008): the run fails
+    instead of reporting every file valid without having seen them."""
+    documents: dict[pathlib.Path, Document] = {}
+    for entry in unlisted:
+        resolved = entry.folder.resolve()
+        if resolved in tasks or resolved in documents:
+            continue
+        display = display_name(entry.folder)
+        document = Document(path=resolved, display=display, kind="journey")
+        message = f"cannot read the folder: {entry.reason}; its maps are not checked"
+        document.add(Problem(1, 1, codes.UNREADABLE, message))
+        documents[resolved] = document
+    return list(documents.values())
 
 
 __all__ = [

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from cjmkit import codes
-from cjmkit.codes import Code
+from cjmkit.codes import MAX_FILE_BYTES, Code
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.encoding import split_bom
 from cjmkit.errors import UsageError
+from cjmkit.loading.bounded import FileTooLarge, read_bounded
 from cjmkit.loading.validation import did_you_mean
 
 COLUMNS = ("journey", "stage", "field", "value")
@@ -129,9 +130,11 @@ def parse_number(cell: str, *, decimal_comma: bool) -> tuple[int | float, str] |
 def read_metrics(path: pathlib.Path, display: str) -> MetricsCsv:
     """The rows of a metrics CSV that read well, and the problems of the others."""
     try:
-        text = _decode(path.read_bytes())
+        text = _decode(read_bounded(path, MAX_FILE_BYTES))
     except OSError as error:
         raise UsageError(f"cannot read {display}: {error.strerror or error}") from None
+    except FileTooLarge:
+        raise UsageError(f"cannot read {display}: it is over {MAX_FILE_BYTES} bytes") from None
     delimiter = _delimiter(text)
     # The reader is given the physical lines, so that its `line_num` indexes them.
     lines = io.StringIO(text, newline="").readlines()
