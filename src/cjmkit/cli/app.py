@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from cjmkit import __version__
 from cjmkit.cli import convert, diff, fmt, init, lint, metrics, render, rules, schema, validate
-from cjmkit.cli.common import State
+from cjmkit.cli.common import State, output_closed
 
 app = typer.Typer(
     name="cjm",
@@ -53,4 +54,14 @@ app.command(name="schema", epilog=schema.EPILOG)(schema.schema)
 
 
 def main() -> None:
-    app(prog_name="cjm")
+    """The console script. Output still buffered at exit is flushed here, where a reader that
+    closed the pipe early ends the run quietly (see ``output_closed``), not in Python's
+    "Exception ignored ... BrokenPipeError" at shutdown."""
+    try:
+        try:
+            app(prog_name="cjm")
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        code = output_closed().exit_code
+        sys.exit(code)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import pathlib
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
@@ -12,9 +15,13 @@ import typer
 from cjmkit.diagnostics import EXIT_OK, EXIT_USAGE
 from cjmkit.errors import CjmError
 from cjmkit.reporters import REPORTERS
+from cjmkit.terminal import visible
 
 if TYPE_CHECKING:
     from cjmkit.project import Keep, Project
+
+#: The status of a process ended by SIGPIPE (128 + 13), as the shell reports it.
+EXIT_CLOSED_PIPE = 141
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,8 +39,24 @@ else:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"cjm: error: {message}", err=True)
+    """``cjm: error: ...`` on standard error; the message may quote a file name or map text."""
+    typer.echo(f"cjm: error: {visible(message)}", err=True)
     return typer.Exit(code)
+
+
+def output_closed() -> typer.Exit:
+    """A reader that closed the pipe early (``cjm lint | head -1``): stop quietly, exit 141.
+
+    141 is what the shell reports for git, grep and cat, which SIGPIPE ends here: a script with
+    ``set -o pipefail`` sees the output was cut, and an invalid map never passes as exit 0.
+    What is still buffered goes to /dev/null, so Python's flush at exit cannot complain.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # not a real file (CliRunner): nothing to do
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    return typer.Exit(EXIT_CLOSED_PIPE)
 
 
 def guarded(command: Callable[P, R]) -> Callable[P, R]:
@@ -45,6 +68,8 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            raise output_closed() from None
         except CjmError as error:
             raise fail(str(error)) from None
         except Exception as error:  # a bug: say so briefly, keep the traceback for --debug

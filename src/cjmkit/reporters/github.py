@@ -1,4 +1,11 @@
-"""GitHub Actions workflow commands: annotations on the YAML lines of a pull request."""
+"""GitHub Actions workflow commands: annotations on the YAML lines of a pull request.
+
+Each diagnostic is exactly one line starting ``::error`` (``::warning``, ``::notice``). Map text
+and file names cannot start another command: :func:`cjmkit.terminal.visible` first shows every
+control character (LF, CR, NEL, U+2028 ...) as an escape, then ``%``, CR and LF are encoded as
+the runner decodes them, and in properties ``:`` and ``,`` too, so a ``::`` from a map stays
+inside the message of its own line.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,13 @@ from typing import TextIO
 
 from cjmkit.diagnostics import Severity
 from cjmkit.reporters.base import Run
+from cjmkit.terminal import visible
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.reporters.base import Run
+from cjmkit.terminal import SafeJsonWriter
 
 
 def diagnostic_record(diagnostic: Diagnostic, *, finding: bool = False) -> dict[str, Any]:
@@ -51,5 +52,7 @@ def report_json(run: Run, out: TextIO) -> None:
         document["stages"] = [record(s) for s in run.analysis.stages]
         document["growth_points"] = [record(g) for g in run.analysis.growth_points]
         document["channels"] = [record(c) for c in run.analysis.channels]
-    json.dump(document, out, ensure_ascii=False, indent=2)  # streamed: no second copy as one string
+    # Streamed (no second copy as one string); control and bidi characters as \u escapes, so the
+    # document is safe to print and parses to the same values.
+    json.dump(document, SafeJsonWriter(out), ensure_ascii=False, indent=2)
     out.write("\n")

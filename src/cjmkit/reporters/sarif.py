@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from cjmkit import __version__, codes
 from cjmkit.diagnostics import Severity
 from cjmkit.reporters.base import Run
+from cjmkit.terminal import SafeJsonWriter
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -87,5 +88,7 @@ def report_sarif(run: Run, out: TextIO) -> None:
             }
         ],
     }
-    json.dump(log, out, ensure_ascii=False, indent=2)  # streamed: no second copy as one string
+    # Streamed (no second copy as one string); control and bidi characters as \u escapes, so the
+    # document is safe to print and parses to the same values.
+    json.dump(log, SafeJsonWriter(out), ensure_ascii=False, indent=2)
     out.write("\n")

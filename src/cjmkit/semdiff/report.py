@@ -10,6 +10,7 @@ from cjmkit.diagnostics import Diagnostic, plural
 from cjmkit.reporters.json import diagnostic_record
 from cjmkit.semdiff.changes import Change, flat
 from cjmkit.semdiff.compare import Comparison, FileDiff
+from cjmkit.terminal import json_safe, visible
 
 _MARK = {"added": "+", "removed": "-", "changed": "~", "moved": ">"}
 
@@ -61,23 +62,28 @@ def _where(finding: Diagnostic) -> str:
 
 
 def report_text(comparison: Comparison, out: TextIO) -> None:
+    """Every line through :func:`visible`: ids, file names and summaries come from the maps."""
     if comparison.errors:
         _errors_text(comparison, out)
         return
+
+    def line(text: str) -> None:
+        out.write(visible(text) + "\n")
+
     for diff in comparison.files:
-        out.write(f"{_heading(diff)}  {flat(diff.file)}\n")
+        line(f"{_heading(diff)}  {flat(diff.file)}")
         for change in diff.changes:
-            out.write(f"  {_MARK[change.change]} {change.summary}\n")
+            line(f"  {_MARK[change.change]} {change.summary}")
         if diff.new_findings or diff.resolved_findings:
-            out.write(f"  findings: {len(diff.new_findings)} new, {len(diff.resolved_findings)} resolved\n")
+            line(f"  findings: {len(diff.new_findings)} new, {len(diff.resolved_findings)} resolved")
             for word, findings in (("new", diff.new_findings), ("resolved", diff.resolved_findings)):
                 for finding in findings:
-                    out.write(
+                    line(
                         f"    {word:<8}  {finding.severity.value:<7}  {flat(finding.message)}  "
-                        f"{finding.name} ({finding.code})  {flat(_where(finding))}\n"
+                        f"{finding.name} ({finding.code})  {flat(_where(finding))}"
                     )
         out.write("\n")
-    out.write(summary_line(comparison) + ".\n")
+    line(summary_line(comparison) + ".")
 
 
 def _errors_text(comparison: Comparison, out: TextIO) -> None:
@@ -181,4 +187,4 @@ def report_json(comparison: Comparison, out: TextIO) -> None:
         "workspaces": [file_record(diff) for diff in comparison.workspaces],
         "journeys": [file_record(diff) for diff in comparison.journeys],
     }
-    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    out.write(json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
