@@ -9,6 +9,7 @@ import typer
 
 from cjmkit.cli.common import examples, guarded
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
+from cjmkit.terminal import visible
 
 EPILOG = examples(
     "cjm schema                  # write schemas/journey.schema.json and workspace.schema.json",
@@ -31,9 +32,9 @@ def schema(
     if check:
         stale = stale_schemas(out)
         for path in stale:
-            typer.echo(f"{path}: out of date; run `cjm schema --out {out}`")
+            typer.echo(visible(f"{path}: out of date; run `cjm schema --out {out}`"))
         if not stale:
-            typer.echo(f"Schemas in {out} are up to date.")
+            typer.echo(visible(f"Schemas in {out} are up to date."))
         raise typer.Exit(EXIT_FINDINGS if stale else EXIT_OK)
     for path in write_schemas(out):
-        typer.echo(f"wrote {path}")
+        typer.echo(visible(f"wrote {path}"))
