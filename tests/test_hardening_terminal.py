@@ -143,6 +143,8 @@ COMMANDS = [
         broken=CONVERT,
     ),
     case("fmt-diff", lambda m: ["fmt", "--diff", str(m["new"])], broken=FMT_DIFF),
+    case("schema", lambda m: ["schema", "--out", str(m["tmp"] / f"schemas{HOSTILE}")]),
+    case("schema-check", lambda m: ["schema", "--check", "--out", str(m["tmp"] / f"stale{HOSTILE}")]),
     case(
         "render", lambda m: ["render", str(m["new"]), "--to", "md", "-o", str(m["tmp"] / "out")], shown=False
     ),
