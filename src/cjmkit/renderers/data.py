@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
+import re
 from typing import Any
 
 from cjmkit.renderers.context import JourneyView, TouchpointView
@@ -17,16 +17,41 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A line break followed by what would start a formula on the new line.
+_FORMULA_AFTER_BREAK = re.compile(r"(\r\n|\r|\n)(?=[=+\-@\t])")
+
+
 def spreadsheet_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Text a spreadsheet would run as a formula gets a leading apostrophe, on every line of it.
+
+    A cell read wrongly (a reader that splits rows at a line break inside quotes) must not
+    start a new row with a live formula either, so each line is guarded, not only the first.
+    """
+    if not isinstance(value, str):
+        return value
+    if value[:1] in FORMULA_STARTS:
+        value = "'" + value
+    return _FORMULA_AFTER_BREAK.sub(r"\1'", value)
+
+
+class _Lines:
+    """Collects the rows of a csv writer whose row end is CR LF, ending them with LF instead.
+
+    The csv module quotes a field only for the characters of its own row end: with "\n"
+    alone, a field holding a bare CR went out unquoted and started a new row.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+
+    def write(self, row: str) -> None:
+        self.rows.append(row[:-2] + "\n")
 
 
 def render_csv(view: JourneyView) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out = _Lines()
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for stage in view.stages:
         kpis = "; ".join(
@@ -53,7 +78,7 @@ def render_csv(view: JourneyView) -> str:
                       "" if touchpoint.emotion is None else touchpoint.emotion]
             )  # fmt: skip
             writer.writerow([spreadsheet_safe(v) for v in base + middle + tail])
-    return out.getvalue()
+    return "".join(out.rows)
 
 
 def render_json(view: JourneyView) -> str:
