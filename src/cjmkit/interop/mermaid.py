@@ -32,6 +32,8 @@ from cjmkit.codes import Code
 from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.models import Journey, Touchpoint
 from cjmkit.models.base import PHASE_ORDER
+from cjmkit.renderers.filters import KEYWORD_GUARD as KEYWORD_GUARD  # re-exported: escaping lives there
+from cjmkit.renderers.filters import mermaid
 
 #: Larger files are refused: no journey diagram comes near this size.
 MAX_BYTES = 1024 * 1024
@@ -63,10 +65,6 @@ _ACC_DESCR = re.compile(r"accdescr\s*:(.*)$", re.IGNORECASE)
 _ACC_DESCR_BLOCK = re.compile(r"accdescr\s*\{(.*)$", re.IGNORECASE)
 _FRONT_MATTER_TITLE = re.compile(r"title\s*:\s*(.*)$")
 _FENCE = re.compile(r"(```+|~~~+)\s*(mermaid)?\s*$", re.IGNORECASE)
-#: Task text Mermaid would lex as a keyword (its lexer is case-insensitive and tries keywords first).
-_KEYWORD_START = re.compile(r"(journey|title\s|section\s|acc(title|descr))", re.IGNORECASE)
-#: Written before task text that starts with a Mermaid keyword, so Mermaid reads it as a task.
-KEYWORD_GUARD = "· "
 
 #: ICAO 9303 transliteration (Russian and Ukrainian passports) plus Latin letters NFKD cannot split.
 _TRANSLITERATION = {
@@ -591,21 +589,17 @@ def score_of(touchpoint: Touchpoint, stage_emotion: int | None) -> int:
 
 def mermaid_text(text: str) -> str:
     """Map text that Mermaid can only read as plain text on one line."""
-    from cjmkit.renderers.filters import mermaid
-
-    visible = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
-    return _flat(mermaid(visible))
+    return mermaid(text)
 
 
 def task_text(text: str) -> str:
     """Task text that Mermaid cannot take for a keyword (it tries `journey`, `title` ... first)."""
-    safe = mermaid_text(text)
-    return KEYWORD_GUARD + safe if _KEYWORD_START.match(safe) else safe
+    return mermaid(text, "task")
 
 
 def actor_text(text: str) -> str:
     """An actor name: Mermaid splits actors at commas."""
-    return mermaid_text(text.replace(",", " "))
+    return mermaid(text, "actor")
 
 
 def journey_to_mermaid(journey: Journey, source_name: str | None = None) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from typing import Literal
 
 from cjmkit.terminal import visible
 
@@ -26,12 +28,29 @@ def md(text: object) -> str:
 
 
 _MERMAID_DROP = re.compile(r"[:;#`%{}\[\]<>\"\\|]")
+#: Task text Mermaid would lex as a keyword (its lexer is case-insensitive and tries keywords first).
+MERMAID_KEYWORD = re.compile(r"(journey|title\s|section\s|acc(title|descr))", re.IGNORECASE)
+#: Written before task text that starts with a Mermaid keyword, so Mermaid reads it as a task.
+KEYWORD_GUARD = "· "
 
 
-def mermaid(text: object) -> str:
-    """Text for a Mermaid `journey` line: no characters Mermaid treats as syntax."""
-    flat = " ".join(str(text or "").split())
-    return _MERMAID_DROP.sub(" ", flat).strip() or "-"
+def mermaid(text: object, role: Literal["text", "task", "actor"] = "text") -> str:
+    """Map text for one line of a Mermaid `journey`: the one escaping of `render --to md` and
+    `cjm convert --to mermaid`.
+
+    Control characters and line breaks become spaces, characters Mermaid reads as syntax
+    (``:`` ``;`` ``#`` ``%`` brackets ...) are dropped, and empty text becomes ``-``. A
+    ``task`` that would start with a keyword (``section Evil``, ``title X``) gets
+    KEYWORD_GUARD before it; an ``actor`` loses its commas (Mermaid splits actors at them).
+    """
+    raw = str(text or "")
+    if role == "actor":
+        raw = raw.replace(",", " ")
+    raw = "".join(" " if unicodedata.category(char) == "Cc" else char for char in raw)
+    safe = " ".join(_MERMAID_DROP.sub(" ", raw).split()) or "-"
+    if role == "task" and MERMAID_KEYWORD.match(safe):
+        return KEYWORD_GUARD + safe
+    return safe
 
 
 FILTERS = {"md": md, "mermaid": mermaid}
