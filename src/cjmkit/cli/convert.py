@@ -10,7 +10,7 @@ import typer
 
 from cjmkit.cli.common import examples, guarded
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Diagnostic
-from cjmkit.errors import CjmError, UsageError
+from cjmkit.errors import UsageError
 from cjmkit.interop import FILE_FORMATS, STDOUT
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ EPILOG = examples(
     "cjm convert maps/onboarding.yaml -o docs/journey.mmd        # export it back to Mermaid",
     "cjm convert maps/onboarding.yaml -o build/onboarding.csv    # stage x touchpoint table",
     "cjm convert maps/onboarding.yaml --to json -o -             # JSON to standard output",
+    "cjm convert docs/user-journey.mmd -o maps/onboarding.yaml --force  # replace the existing map",
 )
 
 
@@ -70,12 +71,17 @@ def convert(
         FileFormatChoice | None,
         typer.Option("--from", help="Input format (default: from the IN extension).", show_default=False),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace OUT when it exists (otherwise exit 1, nothing written).")
+    ] = False,
 ) -> None:
     """Convert Mermaid journey diagrams to journey files and back, and journey files to JSON or CSV.
 
     Formats come from the extensions: .mmd (Mermaid journey), .yaml/.yml (cjm journey file),
-    .json, .csv. Exit 0 on success (warnings on standard error), 1 when the input cannot be
-    converted (nothing is written), 2 on usage and I/O errors.
+    .json, .csv. An existing OUT is replaced only with --force. Exit 0 on success (warnings on
+    standard error), 1 when the input cannot be converted or OUT cannot or may not be written
+    (it exists without --force, is read-only or not a regular file: nothing is written),
+    2 on usage errors.
     """
     from cjmkit.interop import convert as run_conversion
     from cjmkit.interop import source_format as detect_source
@@ -86,6 +92,16 @@ def convert(
         raise UsageError(f"{output} is a folder; give the file to write")
     if target is not None and target.resolve() == source.resolve():
         raise UsageError(f"{output} is the input file; write the conversion elsewhere")
+    if target is not None:
+        from cjmkit.output import WriteError, check_writable
+
+        try:
+            if not force and (target.exists() or target.is_symlink()):
+                raise WriteError(f"{output} exists; run again with --force to replace it")
+            check_writable(target)
+        except WriteError as error:
+            typer.echo(f"cjm: error: {error}; nothing written", err=True)
+            raise typer.Exit(EXIT_FINDINGS) from None
     reading = detect_source(source, source_format.value if source_format else None)
     writing = detect_target(output, to.value if to else None, reading)
     conversion = run_conversion(source, reading, writing, str(source))
@@ -104,12 +120,13 @@ def convert(
         sys.stdout.write(conversion.text)
         sys.stdout.flush()
     else:
-        from cjmkit.output import write_atomic
+        from cjmkit.output import WriteError, write_atomic
 
         try:
             write_atomic(target, conversion.text)
-        except OSError as error:
-            raise CjmError(f"cannot write {output}: {error.strerror or error}") from None
+        except WriteError as error:
+            typer.echo(f"cjm: error: {error}", err=True)
+            raise typer.Exit(EXIT_FINDINGS) from None
         typer.echo(f"wrote {target}")
     if conversion.warnings:
         count = len(conversion.warnings)

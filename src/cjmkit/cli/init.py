@@ -48,10 +48,14 @@ def init(
 
     Writes nothing and exits 1 when any of its files exists, unless --force.
     """
+    from cjmkit.output import WriteError
     from cjmkit.scaffold import FilesExist, scaffold
 
     try:
         written = scaffold(directory, template.value, locale.value, force=force)
+    except WriteError as error:
+        typer.echo(f"cjm: error: {error}", err=True)
+        raise typer.Exit(EXIT_FINDINGS) from None
     except FilesExist as conflict:
         typer.echo("cjm: error: these files already exist; nothing was written:", err=True)
         for path in conflict.paths:

@@ -124,11 +124,11 @@ def scaffold(
     folders = [target for target in present if target.is_dir()]
     if folders:
         raise UsageError(f"{folders[0]} is a folder; move it away to write the starter file there")
-    from cjmkit.output import write_atomic
+    from cjmkit.output import check_writable, write_atomic
 
+    # Refusals (a read-only or linked starter file, a device in its place) come before the first write.
+    for target in targets:
+        check_writable(target)
     for file, target in zip(files, targets, strict=True):
-        try:
-            write_atomic(target, file.text)
-        except OSError as error:
-            raise CjmError(f"cannot write {target}: {error.strerror or error}") from None
+        write_atomic(target, file.text)
     return targets
