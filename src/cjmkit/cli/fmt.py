@@ -31,6 +31,8 @@ def fmt(
 ) -> None:
     """Reorder keys canonically and fix indentation; comments, quotes and texts stay as written."""
     from cjmkit.editing.fmt import format_file
+    from cjmkit.locking import editing
+    from cjmkit.output import WriteError
     from cjmkit.project import NothingToCheck, default_paths, discover
     from cjmkit.reporters.text import write_diagnostic
     from cjmkit.terminal import console as terminal_console
@@ -42,39 +44,50 @@ def fmt(
             raise typer.Exit(EXIT_OK)
         shown = ", ".join(str(p) for p in targets)
         raise NothingToCheck(f"no cjmkit files (cjm.yaml or YAML with `cjm:`) found in {shown}")
-    results = [format_file(path, str(path)) for path in files]
+    writing = not (check or diff)
+    # Read, format and write under the lock, so a concurrent `cjm metrics import` or `cjm fmt`
+    # waits instead of one of them overwriting the other's change.
+    with editing(files if writing else []):
+        results = [format_file(path, str(path)) for path in files]
 
-    console = terminal_console(sys.stdout)
-    for result in results:
-        for diagnostic in result.diagnostics:
-            write_diagnostic(console, diagnostic, result.original)
-        if result.note:
-            typer.echo(f"{result.display}: {result.note}", err=not result.refused)
-    changed = [result for result in results if result.changed]
-    failed = [result for result in results if result.failed]
-    unchanged = len(results) - len(changed) - len(failed)
+        console = terminal_console(sys.stdout)
+        for result in results:
+            for diagnostic in result.diagnostics:
+                write_diagnostic(console, diagnostic, result.original)
+            if result.note:
+                typer.echo(f"{result.display}: {result.note}", err=not result.refused)
+        changed = [result for result in results if result.changed]
+        failed = [result for result in results if result.failed]
+        not_written = 0
 
-    if check or diff:
-        for result in changed:
-            if diff:
-                sys.stdout.write(result.diff())
-            else:
-                typer.echo(f"would reformat {result.display}")
-        summary = [
-            f"{plural(len(changed), 'file')} would be reformatted",
-            f"{plural(unchanged, 'file')} already formatted",
-        ]
-    else:
-        for result in changed:
-            result.write()
-            typer.echo(f"reformatted {result.display}")
-        summary = [
-            f"reformatted {plural(len(changed), 'file')}",
-            f"{plural(unchanged, 'file')} left unchanged",
-        ]
-    if failed:
-        summary.append(f"{plural(len(failed), 'file')} not formatted")
+        if not writing:
+            for result in changed:
+                if diff:
+                    sys.stdout.write(result.diff())
+                else:
+                    typer.echo(f"would reformat {result.display}")
+            summary = [
+                f"{plural(len(changed), 'file')} would be reformatted",
+                f"{plural(len(results) - len(changed) - len(failed), 'file')} already formatted",
+            ]
+        else:
+            reformatted = 0
+            for result in changed:
+                try:
+                    result.write()
+                except WriteError as error:
+                    not_written += 1
+                    typer.echo(f"cjm: error: {error}", err=True)
+                    continue
+                reformatted += 1
+                typer.echo(f"reformatted {result.display}")
+            summary = [
+                f"reformatted {plural(reformatted, 'file')}",
+                f"{plural(len(results) - len(changed) - len(failed), 'file')} left unchanged",
+            ]
+    if failed or not_written:
+        summary.append(f"{plural(len(failed) + not_written, 'file')} not formatted")
     sys.stdout.flush()
     typer.echo(", ".join(summary), err=diff)
-    failing = failed or ((check or diff) and changed)
+    failing = failed or not_written or ((check or diff) and changed)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -49,28 +49,42 @@ def import_csv(
 ) -> None:
     """Set KPI `actual` and funnel `entered`/`advanced` from a CSV; the rest of each file stays as is."""
     from cjmkit.editing.metrics import plan_import, read_metrics
-    from cjmkit.project import Keep
+    from cjmkit.locking import editing
+    from cjmkit.output import WriteError
+    from cjmkit.project import Keep, default_paths, discover
     from cjmkit.reporters.text import write_diagnostic
     from cjmkit.terminal import console as terminal_console
 
     metrics_csv = read_metrics(csv_file, str(csv_file))
-    # Rows that read well are checked against the maps too, so one run reports every problem.
-    plan = plan_import(metrics_csv, load_maps(paths, only_maps=False, keep=Keep.ALL))
-    if plan.problems:
-        console = terminal_console(sys.stdout)
-        for problem in plan.problems:
-            write_diagnostic(console, problem, plan.sources.get(problem.file, ""))
-        typer.echo(f"{plural(len(plan.problems), 'problem')}; nothing written.")
-        raise typer.Exit(EXIT_FINDINGS)
+    targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
+    # The maps are read, edited and written under the lock, so a concurrent `cjm fmt` or
+    # import waits instead of one of them overwriting the other's values.
+    with editing([] if dry_run else discover(targets, only_maps=False)):
+        # Rows that read well are checked against the maps too, so one run reports every problem.
+        try:
+            plan = plan_import(metrics_csv, load_maps(paths, only_maps=False, keep=Keep.ALL))
+        except WriteError as error:
+            typer.echo(f"cjm: error: {error}; nothing written", err=True)
+            raise typer.Exit(EXIT_FINDINGS) from None
+        if plan.problems:
+            console = terminal_console(sys.stdout)
+            for problem in plan.problems:
+                write_diagnostic(console, problem, plan.sources.get(problem.file, ""))
+            typer.echo(f"{plural(len(plan.problems), 'problem')}; nothing written.")
+            raise typer.Exit(EXIT_FINDINGS)
+        files = len(plan.updates)
+        summary = f"{plural(len(plan.edits), 'value')} in {plural(files, 'file')}"
+        if dry_run:
+            summary = f"would update {summary} (dry run: nothing written)"
+        else:
+            try:
+                plan.write()
+            except WriteError as error:
+                typer.echo(f"cjm: error: {error}", err=True)
+                raise typer.Exit(EXIT_FINDINGS) from None
+            summary = f"updated {summary}"
     for edit in plan.edits:
         typer.echo(visible(str(edit)))
-    files = len(plan.updates)
-    summary = f"{plural(len(plan.edits), 'value')} in {plural(files, 'file')}"
-    if dry_run:
-        summary = f"would update {summary} (dry run: nothing written)"
-    else:
-        plan.write()
-        summary = f"updated {summary}"
     if plan.unchanged:
         summary += f"; {plural(plan.unchanged, 'value')} already up to date"
     typer.echo(summary)

@@ -19,6 +19,8 @@ MAPPING_INDENT = 2
 SEQUENCE_OFFSET = 2
 
 _DASH_ALONE = re.compile(r"( *)-(?:[ \t]+#.*)?[ \t\r]*")
+#: A line break of its own (old Mac style); ruamel's marks count it as one, like ``\n`` and ``\r\n``.
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def compose(text: str) -> Node | None:
@@ -45,14 +47,34 @@ def is_empty_scalar(node: Node) -> bool:
 
 
 class SourceText:
-    """A text split into lines, with the line positions of nodes composed from it."""
+    """A text split into lines, with the line positions of nodes composed from it.
+
+    ``text`` has each CR-only line break as ``\n`` (one character for one, so offsets
+    and ruamel's marks still agree); ``original`` is the text as given, which edits splice.
+    """
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.lines = text.split("\n")
+        self.original = text
+        self.text = _LONE_CR.sub("\n", text)
+        self.lines = self.text.split("\n")
         self.starts = [0]
         for line in self.lines[:-1]:
             self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def line_break(self, line: int) -> str:
+        """The break that ends ``line`` in the original text (the file's usual one after the last line)."""
+        position = self.line_end(line)
+        found = self.original[position : position + 2]
+        if found.startswith("\r\n") or found.startswith("\n"):
+            return found[: 2 if found.startswith("\r\n") else 1]
+        if found.startswith("\r"):
+            return "\r"
+        counts = {
+            "\r\n": self.original.count("\r\n"),
+            "\n": self.original.count("\n") - self.original.count("\r\n"),
+            "\r": len(_LONE_CR.findall(self.original)),
+        }
+        return max(counts, key=lambda style: (counts[style], style == "\n"))
 
     def is_blank_or_comment(self, line: int) -> bool:
         stripped = self.lines[line].strip()

@@ -63,10 +63,11 @@ from cjmkit.loading.yaml_source import (
     read_map_bytes,
 )
 from cjmkit.models import Journey, Workspace
-from cjmkit.output import write_atomic
+from cjmkit.output import Snapshot, WriteError, write_atomic
 
 _COMMENT_START = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
 _DASH_PREFIX = re.compile(r" *- +")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class Refused(Exception):
@@ -367,8 +368,13 @@ def format_text(text: str, model: type[BaseModel]) -> str:
     Raises :class:`Refused` when the result would not say exactly what the text says,
     and :class:`YamlProblems` when the text does not parse.
     """
-    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
-    source = text.replace("\r\n", "\n") if crlf else text
+    breaks = set(_LINE_BREAK.findall(text))
+    # One style of line break is worked on as "\n" and put back; CRLF mixed with LF keeps its
+    # "\r" on each line, which travels with the line. A lone CR among other breaks cannot.
+    newline = breaks.pop() if len(breaks) == 1 and "\n" not in breaks else None
+    if newline is None and "\r" in breaks:
+        raise Refused("it mixes CR-only line endings with others")
+    source = text.replace(newline, "\n") if newline else text
     try:
         root = compose(source)
         aliases = has_aliases(source)
@@ -385,11 +391,9 @@ def format_text(text: str, model: type[BaseModel]) -> str:
     except _Opaque:
         return text
     formatted = "\n".join(layout.lines[:first] + body + layout.lines[last + 1 :])
-    if crlf:
-        formatted = formatted.replace("\n", "\r\n")
-    if formatted != text:
-        _check_unchanged(text, formatted)
-    return formatted
+    if formatted != source:
+        _check_unchanged(source, formatted)
+    return formatted.replace("\n", newline) if newline else formatted
 
 
 @dataclass
@@ -406,6 +410,8 @@ class FormatResult:
     #: Why a readable file is left as it is (refused, or not a cjmkit map).
     note: str | None = None
     refused: bool = False
+    #: The file as it was read: writing refuses a file that no longer matches it.
+    read: Snapshot | None = None
 
     @property
     def changed(self) -> bool:
@@ -428,7 +434,13 @@ class FormatResult:
         )
 
     def write(self) -> None:
-        write_atomic(self.path, (BOM if self.bom else b"") + self.formatted.encode("utf-8"))
+        """Replace the file with its formatted text, unless it changed since it was read.
+
+        Raises :class:`cjmkit.output.WriteError` when it may not or cannot be written.
+        """
+        write_atomic(
+            self.path, (BOM if self.bom else b"") + self.formatted.encode("utf-8"), original=self.read
+        )
 
     def add(self, problem: Problem) -> None:
         self.diagnostics.append(diagnostic(problem, self.display))
@@ -439,12 +451,17 @@ def format_file(path: pathlib.Path, display: str) -> FormatResult:
     result = FormatResult(path=path, display=display)
     try:
         raw = read_map_bytes(path)
+        result.read = Snapshot.of(path, raw)
         result.bom = raw.startswith(BOM)
         result.original = result.formatted = decode(raw)
         parsed = parse_yaml(result.original)
     except YamlProblems as problems:
         for problem in problems.problems:
             result.add(problem)
+        return result
+    except WriteError:
+        result.refused = True
+        result.note = "changed while it was being read; left as it is"
         return result
     if parsed is None:
         result.note = "holds no YAML document; left as it is"

@@ -27,7 +27,7 @@ from cjmkit.errors import UsageError
 from cjmkit.loading.document import Document, load_document
 from cjmkit.loading.validation import did_you_mean
 from cjmkit.loading.yaml_source import YamlPath, YamlProblems, parse_yaml
-from cjmkit.output import write_atomic
+from cjmkit.output import Snapshot, WriteError, check_writable, write_atomic
 from cjmkit.project import Project
 from cjmkit.project.checks import check_journey
 
@@ -57,6 +57,14 @@ class FileUpdate:
     display: str
     text: str
     bom: bool
+    #: The file when the edit was planned: it is written only while it still matches.
+    read: Snapshot
+    #: Its bytes then, put back if a later file of the same import cannot be written.
+    original: bytes
+
+    @property
+    def content(self) -> bytes:
+        return (BOM if self.bom else b"") + self.text.encode("utf-8")
 
 
 @dataclass
@@ -72,10 +80,39 @@ class ImportPlan:
     updates: list[FileUpdate] = field(default_factory=list)
 
     def write(self) -> None:
+        """Write every updated map, or none: a failure puts back the maps already written.
+
+        Every target is checked first (still the file that was read, a writable regular
+        file in a writable folder), so a refusal writes nothing. Raises
+        :class:`cjmkit.output.WriteError` naming the file and saying what was put back.
+        """
         if self.problems:
             raise UsageError("the import has problems; nothing may be written")
         for update in self.updates:
-            write_atomic(update.path, (BOM if update.bom else b"") + update.text.encode("utf-8"))
+            check_writable(update.path)
+            update.read.check(update.path)
+        written: list[FileUpdate] = []
+        for update in self.updates:
+            try:
+                write_atomic(update.path, update.content, original=update.read)
+            except WriteError as error:
+                raise WriteError(f"{error}; {_restore(written)}") from None
+            written.append(update)
+
+
+def _restore(written: list[FileUpdate]) -> str:
+    """Put back the maps an interrupted import wrote; say what happened to them."""
+    if not written:
+        return "no map was changed"
+    lost: list[str] = []
+    for update in written:
+        try:
+            write_atomic(update.path, update.original)
+        except WriteError:
+            lost.append(update.display)
+    if lost:
+        return f"could not put back {', '.join(lost)}, which hold the imported values"
+    return f"the {plural(len(written), 'map')} already written were put back; no map was changed"
 
 
 @dataclass
@@ -240,8 +277,11 @@ def _plan_document(
             )
         )
     # The loaded text has lost its BOM; the file on disk tells whether to write one back.
-    _, bom = split_bom(document.path.read_bytes())
-    plan.updates.append(FileUpdate(document.path, document.display, text, bom))
+    read, raw = Snapshot.read(document.path)
+    body, bom = split_bom(raw)
+    if body != document.text.encode("utf-8"):
+        raise WriteError(f"{document.display} changed since it was read; run the command again")
+    plan.updates.append(FileUpdate(document.path, document.display, text, bom, read, raw))
 
 
 def _plan_funnel(editor: MapEditor, stage_node: Node | None, rows: list[_Resolved]) -> None:

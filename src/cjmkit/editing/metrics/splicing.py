@@ -48,7 +48,6 @@ class MapEditor(SourceText):
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
-        self.newline = "\r\n" if "\r\n" in text else "\n"
         self.splices: list[Splice] = []
 
     def source(self, node: Node) -> str:
@@ -93,7 +92,9 @@ class MapEditor(SourceText):
             else:
                 lines.append(f"{' ' * column}{key}: {value}")
         position = self.line_end(last)
-        self.splices.append(Splice(position, rank, position, "".join(self.newline + line for line in lines)))
+        # New lines take the break of the line they follow, so every line keeps its own ending.
+        newline = self.line_break(last)
+        self.splices.append(Splice(position, rank, position, "".join(newline + line for line in lines)))
 
     def replace_empty_with_mapping(self, key: Node, value: Node, entries: list[tuple[str, str]]) -> None:
         """``funnel:`` or ``funnel: null`` becomes a block mapping of the entries."""
@@ -102,7 +103,8 @@ class MapEditor(SourceText):
             self.splices.append(Splice(colon + 1, 0, value.end_mark.index, ""))
         column = key.start_mark.column + MAPPING_INDENT
         position = self.line_end(key.start_mark.line)
-        text = "".join(f"{self.newline}{' ' * column}{k}: {v}" for k, v in entries)
+        newline = self.line_break(key.start_mark.line)
+        text = "".join(f"{newline}{' ' * column}{k}: {v}" for k, v in entries)
         self.splices.append(Splice(position, 0, position, text))
 
     def indent_step(self, mapping: MappingNode) -> int:
@@ -120,6 +122,6 @@ class MapEditor(SourceText):
         for splice in sorted(self.splices):
             if splice.start < position:
                 raise UnsupportedLayout("two values to set overlap in the text")
-            out += [self.text[position : splice.start], splice.text]
+            out += [self.original[position : splice.start], splice.text]
             position = splice.end
-        return "".join(out) + self.text[position:]
+        return "".join(out) + self.original[position:]
