@@ -21,7 +21,7 @@ EPILOG = examples(
     "cjm render maps/ --to svg,csv --brand-color '#0b6e4f' --logo logo.svg",
     "cjm render --templates my-templates/        # your own journey.html.j2 / journey.md.j2",
 )
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 TO_HELP = formats_help()
 LOCALE_HELP = f"Language of the deliverable: {' or '.join(LOCALES)} (default: the map's)."
 
@@ -33,8 +33,8 @@ def render(
         str,
         typer.Option("--to", "-t", help=TO_HELP),
     ] = "html,md",
-    out: Annotated[pathlib.Path, typer.Option("--out", "-o", help="Output folder.", file_okay=False)] = (
-        pathlib.Path("build/cjm")
+    out: Annotated[pathlib.Path, typer.Option("--out", "-o", help="Output folder.")] = pathlib.Path(
+        "build/cjm"
     ),
     templates: Annotated[
         pathlib.Path | None,
@@ -75,16 +75,17 @@ def render(
     from cjmkit.loading.document import Document
     from cjmkit.renderers import check_prerequisites, formats_named
     from cjmkit.renderers.context import Brand
-    from cjmkit.renderers.pipeline import logo_data_uri, render_project
+    from cjmkit.renderers.pipeline import check_output_folder, logo_data_uri, render_project
     from cjmkit.reporters.text import write_diagnostic
     from cjmkit.terminal import console as terminal_console
 
     formats = list(dict.fromkeys(f.strip().lower() for f in to.split(",") if f.strip()))
     check_prerequisites(formats_named(formats))  # fail before the maps are loaded, not after
-    if brand_color is not None and not _COLOR.match(brand_color):
+    if brand_color is not None and not _COLOR.fullmatch(brand_color):
         raise UsageError(f"--brand-color {brand_color!r}: write it as #rrggbb, e.g. #1f4e79")
     if locale is not None and locale not in LOCALES:
         raise UsageError(f"--locale {locale!r}: choose {' or '.join(LOCALES)}")
+    check_output_folder(out)
     logo_uri = logo_data_uri(logo) if logo else None
 
     def make_brand(workspace: Document | None) -> Brand:
@@ -92,7 +93,8 @@ def render(
         color = brand_color or (settings.brand_color if settings else None) or Brand.color
         uri = logo_uri
         if uri is None and settings and settings.logo and workspace:
-            uri = logo_data_uri(workspace.path.parent / settings.logo)
+            # A logo named in a map's repository must be a file of that repository.
+            uri = logo_data_uri(workspace.path.parent / settings.logo, inside=workspace.path.parent)
         return Brand(color=color, logo=uri, name=settings.company if settings else None)
 
     brands: dict[pathlib.Path | None, Brand] = {}
@@ -118,11 +120,13 @@ def render(
         typer.echo(f"wrote {path}")
     documents = {d.display: d for d in project.documents}
     for file, why in result.failed:
-        err.print(f"cjm: cannot render {file}: {why}; run `cjm validate {file}`")
+        err.print(f"cjm: cannot render {file}: {why}; run `cjm validate {file}`", markup=False)
         document = documents[file]
         for diagnostic in document.diagnostics[:10]:
             write_diagnostic(err, diagnostic, document.text)
-    if not result.written and not result.failed:
+    for file, why in result.not_drawn:
+        err.print(f"cjm: cannot render {file}: {why}; its other formats were not written", markup=False)
+    if not result.written and not result.failed and not result.not_drawn:
         typer.echo("nothing to render", err=True)
     sys.stdout.flush()
-    raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if result.failed or result.not_drawn else EXIT_OK)

@@ -25,6 +25,10 @@ class MissingPrerequisite(CjmError):
     """A requested format needs a program or package that is not installed."""
 
 
+class RenderFailure(CjmError):
+    """One map could not be drawn (Graphviz failed or ran too long); the other maps still render."""
+
+
 @dataclass(frozen=True)
 class Prerequisite:
     """A program or optional package a format cannot do without, checked before anything is written."""
@@ -87,12 +91,18 @@ class Format:
         return f"{self.summary} (needs {' and '.join(p.name for p in self.prerequisites)})"
 
 
+def _journey_template(name: str, view: JourneyView, environment: jinja2.Environment) -> str:
+    from cjmkit.renderers.environment import template_values
+
+    return environment.get_template(name).render(template_values(environment, {"view": view}))
+
+
 def _markdown(view: JourneyView, environment: jinja2.Environment) -> str:
-    return environment.get_template("journey.md.j2").render(view=view)
+    return _journey_template("journey.md.j2", view, environment)
 
 
 def _html(view: JourneyView, environment: jinja2.Environment) -> str:
-    return environment.get_template("journey.html.j2").render(view=view)
+    return _journey_template("journey.html.j2", view, environment)
 
 
 def _pdf(view: JourneyView, environment: jinja2.Environment) -> bytes:

@@ -3,21 +3,37 @@
 Node ids are generated (``tp0``, ``tp1`` ...), never taken from the map, and
 every label is an HTML-like label whose text is entity-escaped, so quotes,
 braces, backslashes, angle brackets and newlines in a map cannot break the DOT.
+HTML-like labels are XML, so characters XML cannot hold (NUL, ESC and the other
+control characters, lone surrogates, U+FFFE/U+FFFF) are dropped, and each label is
+cut to MAX_LABEL characters: Graphviz rejects or chokes on the rest.
 """
 
 from __future__ import annotations
 
 import html
+import re
+import subprocess
 
 import graphviz  # type: ignore[import-untyped]
 
-from cjmkit.renderers import GRAPHVIZ
+from cjmkit.renderers import GRAPHVIZ, RenderFailure
 from cjmkit.renderers.context import EMOTION_COLORS, NO_EMOTION_COLOR, JourneyView
+
+#: Characters of a label, per line of the map's text and in all; longer text ends in "…".
+MAX_LABEL = 400
+#: Seconds `dot` may take for one diagram: a dense `next` graph can keep it busy for minutes.
+DOT_TIMEOUT = 60.0
+#: What XML 1.0 cannot hold (tab and line breaks are whitespace here, handled by splitlines).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _cut(value: str) -> str:
+    return value if len(value) <= MAX_LABEL else value[: MAX_LABEL - 1] + "…"
 
 
 def text(value: object) -> str:
-    """Map text inside an HTML-like label: escaped, one line per source line."""
-    lines = str(value).splitlines() or [""]
+    """Map text inside an HTML-like label: escaped, one line per source line, no control characters."""
+    lines = [_NOT_XML.sub("", line.replace("\t", " ")) for line in _cut(str(value)).splitlines()] or [""]
     # dot expands \N, \G, \L ... even in HTML-like labels; a doubled backslash shows one.
     return "<br/>".join(html.escape(line, quote=True).replace("\\", "\\\\") for line in lines)
 
@@ -95,8 +111,21 @@ def render_dot(view: JourneyView) -> str:
 
 
 def render_with_dot(view: JourneyView, fmt: str) -> bytes:
+    """The diagram drawn by `dot`; a failure or a run over DOT_TIMEOUT fails this map only."""
+    source = render_dot(view).encode("utf-8")
     try:
-        drawing: bytes = build_graph(view).pipe(format=fmt)
-        return drawing
-    except graphviz.ExecutableNotFound as error:
+        done = subprocess.run(
+            ["dot", f"-T{fmt}"], input=source, capture_output=True, timeout=DOT_TIMEOUT, check=False
+        )
+    except FileNotFoundError as error:
         raise GRAPHVIZ.missing([fmt]) from error
+    except subprocess.TimeoutExpired:
+        raise RenderFailure(
+            f"Graphviz's dot took longer than {DOT_TIMEOUT:g} s to draw the {fmt.upper()} diagram "
+            "(a dense `next` graph?); stopped"
+        ) from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = f": {reason[0][:200]}" if reason else ""
+        raise RenderFailure(f"Graphviz's dot could not draw the {fmt.upper()} diagram{detail}")
+    return done.stdout

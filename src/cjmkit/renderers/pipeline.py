@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import os
 import pathlib
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -16,7 +18,7 @@ from cjmkit.errors import CjmError, UsageError
 from cjmkit.loading.document import Document
 from cjmkit.output import write_atomic
 from cjmkit.project import Project
-from cjmkit.renderers import check_prerequisites, formats_named
+from cjmkit.renderers import RenderFailure, check_prerequisites, formats_named
 from cjmkit.renderers.context import Brand, JourneyView, journey_view
 from cjmkit.renderers.environment import make_environment
 
@@ -29,18 +31,38 @@ LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", 
 @dataclass
 class RenderResult:
     written: list[pathlib.Path] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+    #: Maps not rendered because they are invalid: (file, why); the user should run `cjm validate`.
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    #: Valid maps a renderer could not draw (Graphviz failed or timed out): (file, why).
+    not_drawn: list[tuple[str, str]] = field(default_factory=list)
 
 
-def logo_data_uri(path: pathlib.Path) -> str:
-    """The logo embedded as a data: URI, so the HTML fetches nothing."""
+def logo_data_uri(path: pathlib.Path, inside: pathlib.Path | None = None) -> str:
+    """The logo embedded as a data: URI, so the HTML fetches nothing.
+
+    Only a regular file is read (a FIFO or device would hang the run or never end), and
+    at most one byte more than the limit. With ``inside`` (the folder of the cjm.yaml that
+    names it) the file, links resolved, must lie in that folder: a map's repository cannot
+    embed ``/etc/passwd`` or a file next to it through a symlink or ``..``.
+    """
     kind = LOGO_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
     if kind not in LOGO_TYPES.values():
         raise UsageError(f"logo {path}: use a PNG, JPEG, GIF, WebP or SVG file")
+    resolved = path.resolve()
+    if inside is not None and not resolved.is_relative_to(inside.resolve()):
+        raise UsageError(f"logo {path}: the file is outside the workspace folder {inside}")
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        handle = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
     except OSError as error:
         raise UsageError(f"cannot read the logo {path}: {error.strerror or error}") from None
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise UsageError(f"logo {path}: not a regular file")
+        try:
+            data = stream.read(MAX_LOGO_BYTES + 1)
+        except OSError as error:
+            raise UsageError(f"cannot read the logo {path}: {error.strerror or error}") from None
     if len(data) > MAX_LOGO_BYTES:
         raise UsageError(f"logo {path} is larger than {MAX_LOGO_BYTES // 1024} KiB")
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
@@ -54,21 +76,62 @@ def safely(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise CjmError(f"template {error.filename or error.name}:{error.lineno}: {error.message}") from None
     except jinja2.TemplateError as error:
         raise CjmError(f"template error: {type(error).__name__}: {error}") from None
+    except RecursionError:
+        # A template that includes, extends or calls itself without end.
+        raise CjmError("template error: templates include or call each other without end") from None
+
+
+#: Output stems that are not a journey's: the workspace index.
+RESERVED_NAMES = frozenset({"index"})
 
 
 def output_names(journeys: Sequence[Document]) -> dict[pathlib.Path, str]:
-    """Output file stem per journey: its id, made unique if two standalone maps share one."""
+    """Output file stem per journey: its id, made unique if two standalone maps share one.
+
+    Stems are compared case-insensitively (``Onboarding`` and ``onboarding`` are one file on
+    macOS and Windows), and never take a reserved name such as the workspace ``index``.
+    """
     names: dict[pathlib.Path, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_NAMES)
     for document in journeys:
         assert document.journey is not None
         stem = document.journey.id
         candidate, number = stem, 2
-        while candidate in taken:
+        while candidate.casefold() in taken:
             candidate, number = f"{stem}-{number}", number + 1
-        taken.add(candidate)
+        taken.add(candidate.casefold())
         names[document.path] = candidate
     return names
+
+
+def check_output_folder(out: pathlib.Path) -> None:
+    """A plain usage error when ``out``, or the nearest existing folder above it, is a file."""
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise UsageError(f"--out {out}: {folder} is a file, not a folder")
+            return
+
+
+class _Outputs:
+    """Writes files, refusing to write one name twice in a run, and turns OS errors into messages."""
+
+    def __init__(self, out: pathlib.Path, result: RenderResult) -> None:
+        check_output_folder(out)
+        self.out = out
+        self.result = result
+        self.seen: set[str] = set()
+
+    def write(self, name: str, content: str | bytes) -> None:
+        if name.casefold() in self.seen:  # output_names makes this impossible; never overwrite silently
+            raise CjmError(f"two outputs of this run are both named {name}; nothing more is written")
+        self.seen.add(name.casefold())
+        target = self.out / name
+        try:
+            write_atomic(target, content)
+        except OSError as error:
+            raise CjmError(f"cannot write {target}: {error.strerror or error}") from None
+        self.result.written.append(target)
 
 
 def render_project(
@@ -93,23 +156,35 @@ def render_project(
         else:
             result.failed.append((document.display, f"{len(document.diagnostics)} validation error(s)"))
     names = output_names(valid)
+    outputs = _Outputs(out, result)
     views: list[JourneyView] = []
     for document in valid:
         workspace = project.workspace_for(document)
         view = journey_view(
             document, workspace, analysis, brand_for(workspace), locale, output_name=names[document.path]
         )
-        views.append(view)
-        for spec in specs:
-            target = out / f"{view.output_name}.{spec.extension}"
-            write_atomic(target, safely(spec.render, view, environment))
-            result.written.append(target)
+        # Every format of a map is made before any is written: a map that fails writes nothing.
+        try:
+            files = [(f"{view.output_name}.{spec.extension}", safely(spec.render, view, environment))
+                     for spec in specs]  # fmt: skip
+        except RenderFailure as failure:
+            result.not_drawn.append((document.display, str(failure)))
+        else:
+            views.append(view)
+            for name, content in files:
+                outputs.write(name, content)
         if progress:
             progress(document.display)
     if "html" in formats and views and (project.workspaces or len(views) > 1):
-        template = safely(environment.get_template, "index.html.j2")
-        index = safely(template.render, views=views, brand=views[0].brand, labels=views[0].labels)
-        target = out / "index.html"
-        write_atomic(target, index)
-        result.written.append(target)
+        index = safely(render_index, environment, views)
+        outputs.write("index.html", index)
     return result
+
+
+def render_index(environment: jinja2.Environment, views: Sequence[JourneyView]) -> str:
+    from cjmkit.renderers.environment import template_values
+
+    values = template_values(
+        environment, {"views": views, "brand": views[0].brand, "labels": views[0].labels}
+    )
+    return environment.get_template("index.html.j2").render(values)
