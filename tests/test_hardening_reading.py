@@ -241,3 +241,73 @@ def test_syntax_error_at_the_end_of_a_4_mb_file_is_reported_in_under_2_s(folder:
     assert report["exit"] == 1
     assert errors(report) == [("big.yaml", lines + 2, 4, "V001")]
     assert time.perf_counter() - started < 5
+
+
+# --- 5. maps discovery used to miss -------------------------------------------------------------------
+
+
+def test_maps_with_a_bom_a_quoted_key_or_a_flow_root_are_discovered(folder: pathlib.Path) -> None:
+    # These two carry an unknown key, so that the report shows they were read.
+    bom = JOURNEY.replace("shop", "bom") + "unknown: 1\n"
+    (folder / "bom.yaml").write_bytes(b"\xef\xbb\xbf" + bom.encode())
+    quoted = JOURNEY.replace("cjm: 1", '"cjm": 1').replace("shop", "quoted") + "unknown: 1\n"
+    (folder / "quoted.yaml").write_text(quoted)
+    flow = (
+        "# a map written as JSON-like flow\n---\n"
+        '{"title": "Flow", "cjm": 1, "id": "flow",\n'
+        ' "stages": [{"id": "visit", "name": "Visit", "phase": "awareness"}]}\n'
+    )
+    (folder / "flow.yaml").write_text(flow)
+    (folder / "ci.yaml").write_text("on: push\njobs: {cjm: 1}\n")  # other YAML stays alone
+    report = cjm("validate", ".", cwd=folder)
+    assert report["files"] == 4
+    assert errors(report) == [("bom.yaml", 9, 1, "V101"), ("quoted.yaml", 9, 1, "V101")]
+    assert report["exit"] == 1
+
+
+# --- 6. positions are the editor's ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_line_separators_in_quoted_text_do_not_shift_positions(folder: pathlib.Path, separator: str) -> None:
+    text = JOURNEY.replace("title: Shop", f'title: "Shop{separator}and more"') + "unknown: 1\n"
+    for fast in (True, False):
+        document = parse_yaml(text, fast=fast)
+        assert document is not None
+        assert document.source_map.key(("unknown",)) == (9, 1)
+        assert document.source_map.value(("stages", 0, "funnel", "advanced")) == (8, 38)
+    (folder / "shop.yaml").write_text(text, encoding="utf-8")
+    report = cjm("validate", "shop.yaml", cwd=folder)
+    assert report["exit"] == 1
+    assert errors(report) == [("shop.yaml", 9, 1, "V101")]
+    # Syntax errors and duplicate keys, with the line their message names.
+    broken = f'title: "a{separator}b"\nid: x\nid: y\nstages: [1,\n  a: b: c\n'
+    for fast in (True, False):
+        with pytest.raises(YamlProblems) as raised:
+            parse_yaml(broken, fast=fast)
+        [problem] = raised.value.problems
+        assert (problem.line, problem.column, problem.code.code) == (5, 7, "V001")
+        assert "(line 4)" in problem.message
+    duplicate = f'title: "a{separator}b"\nid: x\nid: y\n'
+    for fast in (True, False):
+        with pytest.raises(YamlProblems) as raised:
+            parse_yaml(duplicate, fast=fast)
+        [problem] = raised.value.problems
+        assert (problem.line, problem.column, problem.code.code) == (3, 1, "V002")
+        assert "first defined on line 2" in problem.message
+
+
+def test_brackets_in_text_and_comments_are_not_nesting(folder: pathlib.Path) -> None:
+    text = JOURNEY.replace("title: Shop", 'title: "' + "[" * 70 + '"  # ' + "{" * 70)
+    (folder / "shop.yaml").write_text(text, encoding="utf-8")
+    report = cjm("validate", "shop.yaml", cwd=folder)
+    assert (report["exit"], errors(report)) == (0, [])
+
+
+def test_deep_nesting_is_located_at_the_node(folder: pathlib.Path) -> None:
+    text = JOURNEY.replace("title: Shop", "title: Shop\ndescription: " + "[" * 5000)
+    (folder / "shop.yaml").write_text(text, encoding="utf-8")
+    report = cjm("validate", "shop.yaml", cwd=folder)
+    assert report["exit"] == 1
+    # The first node inside more than 64 collections: the root mapping and 64 brackets.
+    assert errors(report) == [("shop.yaml", 4, len("description: ") + 65, "V007")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import pathlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from cjmkit.loading.yaml_source import (
 from cjmkit.models import Journey, Workspace
 
 WORKSPACE_FILE = "cjm.yaml"
+_LINE_BREAK = re.compile("\r\n|[\r\n]")
 
 Kind = Literal["journey", "workspace"]
 
@@ -50,7 +52,11 @@ class Document:
 
     @functools.cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        """The lines as an editor shows them: only LF, CRLF and CR end one (``str.splitlines``
+        also splits at U+2028, U+0085 and form feeds, and positions would not match)."""
+        if not self.text:
+            return []
+        return _LINE_BREAK.split(self.text.removesuffix("\r\n").removesuffix("\n").removesuffix("\r"))
 
     @property
     def journey(self) -> Journey | None:

@@ -13,6 +13,8 @@ and hands anything unusual back to the compose path.
 from __future__ import annotations
 
 import array
+import bisect
+import dataclasses
 import pathlib
 import re
 import sys
@@ -342,10 +344,15 @@ class _Builder:
         return value
 
 
+_EDITOR_BREAK = re.compile("\r\n|[\r\n]")
+
+
 def _offset_position(text: str, offset: int) -> Position:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    """The position of a character as an editor shows it (LF, CRLF and CR end lines)."""
+    line, start = 1, 0
+    for match in _EDITOR_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, match.end()
+    return line, offset - start + 1
 
 
 def _yaml_error(text: str, error: YAMLError) -> Problem:
@@ -367,35 +374,14 @@ def _yaml_error(text: str, error: YAMLError) -> Problem:
     return Problem(1, 1, codes.YAML_SYNTAX, str(error).strip().splitlines()[-1])
 
 
-_BRACKETS = re.compile(r"[\[\]{}]")
-
-
-def _flow_depth_exceeds(text: str, limit: int) -> bool:
-    """Cheap guard before parsing: ruamel takes seconds on thousands of nested brackets.
-
-    Brackets inside quoted text are counted too; a real map never nests 64 deep.
-    """
-    if text.count("[") + text.count("{") <= limit:
-        return False  # most maps: two quick counts instead of a walk over every bracket
-    depth = 0
-    for match in _BRACKETS.finditer(text):
-        if match.group() in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif depth:
-            depth -= 1
-    return False
-
-
 #: Above this many characters, libyaml's own error message and mark are reported: the
 #: pure parser reads about 150 KB a second, so a 4 MB file would take half a minute
 #: only to word its error.
 PURE_ERROR_LIMIT = 64 * 1024
 
 
-def _compose(text: str) -> Node | None:
-    """The node graph of the document.
+def _compose(text: str, to_editor: EditorPositions | None = None) -> tuple[Node | None, bool]:
+    """The node graph of the document, and whether libyaml composed it.
 
     libyaml (through ruamel.yaml.clib) composes about eight times faster than the
     pure-Python parser; when it refuses a text of up to PURE_ERROR_LIMIT characters,
@@ -404,14 +390,16 @@ def _compose(text: str) -> Node | None:
     reported with libyaml's message and mark, in the same V001 shape.
     """
     try:
-        return YAML(typ="safe", pure=False).compose(text)  # type: ignore[no-any-return]
+        return YAML(typ="safe", pure=False).compose(text), True
     except YAMLError as error:
         if len(text) > PURE_ERROR_LIMIT:
-            raise YamlProblems([_yaml_error(text, error)]) from None
-    except RecursionError:
+            raise YamlProblems(_corrected([_yaml_error(text, error)], to_editor)) from None
+    except (RecursionError, ValueError):
+        # ValueError: lone surrogates (from a caller, never from a decoded file), which
+        # the pure reader refuses, before it parses anything, with their position.
         pass
     try:
-        return YAML(typ="safe", pure=True).compose(text)  # type: ignore[no-any-return]
+        return YAML(typ="safe", pure=True).compose(text), False
     except YAMLError as error:
         raise YamlProblems([_yaml_error(text, error)]) from None
     except RecursionError:
@@ -423,39 +411,102 @@ def parse_yaml(text: str, *, fast: bool = True) -> YamlDocument | None:
 
     Raises :class:`YamlProblems` with every problem found. ``fast=False`` reads
     the text with the compose path only, the reference the fast loader is held to.
+    Positions are the ones an editor shows (see :class:`EditorPositions`).
+
+    No text reaches a composer before its nesting depth is known: the fast loader
+    checks it on every event it reads (also on its way to the compose path), and
+    the reference path reads the events for it first.
     """
-    if _flow_depth_exceeds(text, MAX_DEPTH):
-        raise YamlProblems([Problem(1, 1, codes.TOO_COMPLEX, f"nested more than {MAX_DEPTH} levels deep")])
     # Imported here: the loader builds this module's types, so it imports this module.
     from cjmkit.loading import events
 
-    if fast:
-        try:
-            return events.load(text)
-        except events.Fallback:
-            return _parse_composed(text)
-    problem = events.depth_problem(text)
-    if problem is not None:
-        raise YamlProblems([problem])
-    return _parse_composed(text)
+    to_editor = editor_positions(text)
+    if not fast:
+        problem = events.depth_problem(text)
+        if problem is not None:
+            raise YamlProblems(_corrected([problem], to_editor))
+        return _parse_composed(text, to_editor)
+    try:
+        document = events.load(text)
+    except events.Fallback:
+        return _parse_composed(text, to_editor)
+    except YamlProblems as problems:
+        if to_editor is None:
+            raise
+        raise YamlProblems(_corrected(problems.problems, to_editor)) from None
+    if document is not None and to_editor is not None:
+        document.source_map = to_editor.source_map(document.source_map)
+    return document
 
 
-def _parse_composed(text: str) -> YamlDocument | None:
+#: Line breaks for libyaml (YAML 1.1; and for ``str.splitlines``), but not for an editor,
+#: a terminal, ``git diff`` or ruamel's pure parser: only LF, CRLF and CR end a line there.
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+_LIBYAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_LINE_IN_MESSAGE = re.compile(r"\bline (\d+)\b")
+
+
+class EditorPositions:
+    """Turns libyaml's (line, column) into the editor's, for a text with U+0085, U+2028
+    or U+2029: libyaml counts those as line breaks, so without this every position after
+    one would be a line too far down. (ruamel's pure parser counts as an editor does.)"""
+
+    def __init__(self, text: str) -> None:
+        self._libyaml_starts = [0, *(match.end() for match in _LIBYAML_BREAK.finditer(text))]
+        self._editor_starts = [0, *(match.end() for match in _EDITOR_BREAK.finditer(text))]
+
+    def __call__(self, position: Position) -> Position:
+        line, column = position
+        offset = self._libyaml_starts[min(max(line, 1), len(self._libyaml_starts)) - 1] + column - 1
+        index = bisect.bisect_right(self._editor_starts, offset) - 1
+        return index + 1, offset - self._editor_starts[index] + 1
+
+    def problem(self, problem: Problem) -> Problem:
+        line, column = self((problem.line, problem.column))
+        message = problem.message
+        if problem.code in (codes.YAML_SYNTAX, codes.DUPLICATE_KEY):
+            # "first defined on line 3", "while parsing a flow sequence (line 3)"
+            message = _LINE_IN_MESSAGE.sub(lambda match: f"line {self((int(match[1]), 1))[0]}", message)
+        return dataclasses.replace(problem, line=line, column=column, message=message)
+
+    def source_map(self, source: SourceMap) -> SourceMap:
+        return SourceMap(
+            {path: self(position) for path, position in source.values.items()},
+            {path: self(position) for path, position in source.keys.items()},
+        )
+
+
+def editor_positions(text: str) -> EditorPositions | None:
+    """How to correct libyaml's positions in ``text``; None when they are right already."""
+    if any(character in text for character in _YAML_ONLY_BREAKS):
+        return EditorPositions(text)
+    return None
+
+
+def _corrected(problems: list[Problem], to_editor: EditorPositions | None) -> list[Problem]:
+    return problems if to_editor is None else [to_editor.problem(problem) for problem in problems]
+
+
+def _parse_composed(text: str, to_editor: EditorPositions | None = None) -> YamlDocument | None:
     """The compose path, for a text whose nesting depth has been checked.
 
     libyaml's composer recurses once per level and crashes the process on a few
     thousand levels, so no text may reach it unchecked.
     """
-    root = _compose(text)
+    root, by_libyaml = _compose(text, to_editor)
     if root is None:
         return None
+    if not by_libyaml:
+        to_editor = None
     builder = _Builder()
     try:
         data = builder.build(root, (), 0)
     except _Stop as stop:
-        raise YamlProblems([stop.problem]) from None
+        raise YamlProblems(_corrected([stop.problem], to_editor)) from None
     if builder.problems:
-        raise YamlProblems(builder.problems)
+        raise YamlProblems(_corrected(builder.problems, to_editor))
+    if to_editor is not None:
+        return YamlDocument(data, to_editor.source_map(builder.source_map))
     return YamlDocument(data, builder.source_map)
 
 
