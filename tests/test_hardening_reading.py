@@ -311,3 +311,49 @@ def test_deep_nesting_is_located_at_the_node(folder: pathlib.Path) -> None:
     assert report["exit"] == 1
     # The first node inside more than 64 collections: the root mapping and 64 brackets.
     assert errors(report) == [("shop.yaml", 4, len("description: ") + 65, "V007")]
+
+
+# --- 4. numbers that pass validation but break output -------------------------------------------------
+
+
+def test_absurd_numbers_are_refused_at_their_position(folder: pathlib.Path) -> None:
+    digits = "1" + "0" * 399
+    text = (
+        JOURNEY.replace("entered: 100", f"entered: {digits}")
+        + "economics: {currency: EUR, average_order_value: 1e16}\n"
+    )
+    text = text.replace(
+        "    funnel:",
+        "    kpis:\n"
+        f"      - {{id: huge, name: Huge, target: -{digits}}}\n"
+        "      - {id: inf, name: Inf, target: 2, actual: 1e400}\n"
+        "    funnel:",
+    )
+    (folder / "shop.yaml").write_text(text, encoding="utf-8")
+    report = cjm("validate", "shop.yaml", cwd=folder)
+    assert report["exit"] == 1
+    # 1e400 reads as infinity: refused while reading, at its place.
+    assert errors(report) == [("shop.yaml", 10, 49, "V105")]
+    assert "1e400 is too large" in messages(report)
+    (folder / "shop.yaml").write_text(text.replace("actual: 1e400", "actual: 1"), encoding="utf-8")
+    report = cjm("validate", "shop.yaml", cwd=folder)
+    assert report["exit"] == 1
+    assert errors(report) == [
+        ("shop.yaml", 9, 40, "V105"),
+        ("shop.yaml", 11, 23, "V105"),
+        ("shop.yaml", 12, 49, "V105"),
+    ]
+    assert "a number of 400 digits" in messages(report)
+    assert "at most 10^15" in messages(report)
+    # Rendering refuses the map instead of crashing on it.
+    result = run_cjm("render", str(folder / "shop.yaml"), "--to", "md", "--out", str(folder / "out"))
+    assert result.exit_code == 1
+
+
+def test_numbers_up_to_the_bound_are_accepted(folder: pathlib.Path) -> None:
+    text = JOURNEY.replace("entered: 100", "entered: 1000000000000000").replace(
+        "advanced: 40", "advanced: 999999999999999"
+    )
+    (folder / "shop.yaml").write_text(text, encoding="utf-8")
+    report = cjm("validate", "shop.yaml", cwd=folder)
+    assert (report["exit"], errors(report)) == (0, [])

@@ -17,6 +17,7 @@ composer recurses once per level and crashes the process on a few thousand.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -49,6 +50,7 @@ from cjmkit.loading.yaml_source import (
     YamlPath,
     YamlProblems,
     _yaml_error,
+    too_large,
 )
 
 GetEvent = Callable[[], Any]
@@ -497,6 +499,9 @@ def _plain(text: str, position: Position, here: YamlPath, problems: list[Problem
         value = convert(text)
     except (ValueError, OverflowError) as error:  # Overflow: 9999-12-31 23:59:59.9999999
         problems.append(Problem(*position, codes.INVALID_VALUE, f"cannot read {text!r}: {error}", here))
+        return None
+    if value.__class__ is float and math.isinf(value) and "inf" not in text.lower():
+        problems.append(Problem(*position, codes.OUT_OF_RANGE, too_large(text), here))  # 1e400
         return None
     if len(_PLAIN_VALUES) < _MEMO_MAX:
         _PLAIN_VALUES[text] = value  # numbers, dates, booleans: all immutable

@@ -14,7 +14,7 @@ from cjmkit import codes
 from cjmkit.codes import Code
 from cjmkit.diagnostics import format_path
 from cjmkit.loading.yaml_source import Positions, Problem, YamlPath
-from cjmkit.models.base import SLUG_PATTERN
+from cjmkit.models.base import MAX_MAGNITUDE, SLUG_PATTERN
 from cjmkit.models.journey import UNION_TAGS
 
 M = TypeVar("M", bound=BaseModel)
@@ -108,6 +108,27 @@ def _slug_hint(value: str) -> str:
     return f" (e.g. {slug!r})" if slug else ""
 
 
+def _beyond_bound(kind: str, value: Any, ctx: dict[str, Any]) -> bool:
+    """Whether the error is a number beyond ±MAX_MAGNITUDE, the bound of every number of
+    the format (a float field reports an integer too large for a float as a type error)."""
+    if kind == "float_type":
+        return type(value) is int and abs(value) > MAX_MAGNITUDE
+    if kind in ("less_than_equal", "greater_than_equal"):
+        limit = ctx.get("le", ctx.get("ge"))
+        return isinstance(limit, int | float) and abs(limit) == MAX_MAGNITUDE
+    return False
+
+
+def _too_large(field: str, value: Any) -> str:
+    written = str(value)
+    if len(written) > 24:
+        written = f"a number of {len(written.lstrip('-'))} digits"
+    return (
+        f"{field or 'value'} is too large: numbers in a map are at most 10^15"
+        f" (1,000,000,000,000,000) either side of 0, got {written}"
+    )
+
+
 def _translate(root: type[BaseModel], error: Any, source_map: Positions) -> Problem:
     kind: str = error["type"]
     loc = _clean_loc(error["loc"])
@@ -131,6 +152,8 @@ def _translate(root: type[BaseModel], error: Any, source_map: Positions) -> Prob
     elif kind == "missing":
         code, message = codes.MISSING_KEY, f"missing required key {field!r}"
         where = source_map.value(loc[:-1])
+    elif _beyond_bound(kind, value, ctx):
+        code, message = codes.OUT_OF_RANGE, _too_large(field, value)
     elif kind in _EXPECTED:
         code = codes.WRONG_TYPE
         message = f"expected {_EXPECTED[kind]}, got {describe_value(value)}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import array
 import bisect
 import dataclasses
+import math
 import pathlib
 import re
 import sys
@@ -341,7 +342,17 @@ class _Builder:
                 Problem(line, column, codes.INVALID_VALUE, f"cannot read {node.value!r}: {error}", path)
             )
             return None
+        if value.__class__ is float and math.isinf(value) and "inf" not in node.value.lower():
+            line, column = _position(node)
+            self.problems.append(Problem(line, column, codes.OUT_OF_RANGE, too_large(node.value), path))
+            return None
         return value
+
+
+def too_large(written: str) -> str:
+    """Why a number such as ``1e400`` (which reads as infinity) is refused."""
+    shown = written if len(written) <= 24 else f"{written[:20]}..."
+    return f"the number {shown} is too large: numbers in a map are at most 10^15 either side of 0"
 
 
 _EDITOR_BREAK = re.compile("\r\n|[\r\n]")

@@ -31,8 +31,21 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 TextList = list[Text]
 
-Number = Annotated[float, Field(allow_inf_nan=False)]
-"""A finite number: strict float accepts integers, never text, booleans, `.inf` or `.nan`."""
+#: The largest magnitude of any number in a map (a KPI value, a threshold, a funnel
+#: volume, a segment size, an order value): beyond it a value is surely a unit
+#: mistake, and renderers could no longer print it (a 400-digit integer is a float
+#: overflow; `1e400` reads as infinity). The metrics import has the same bound.
+MAX_MAGNITUDE = 10**15
+
+Number = Annotated[float, Field(allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+"""A finite number within ±10^15: strict float accepts integers, never text, booleans,
+`.inf` or `.nan`."""
+
+Count = Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)]
+"""A whole number of customers or accounts, 0 to 10^15."""
+
+Amount = Annotated[float, Field(allow_inf_nan=False, gt=0, le=MAX_MAGNITUDE)]
+"""A sum of money above 0, at most 10^15."""
 
 Emotion = Annotated[int, Field(ge=-2, le=2)]
 """Integer from -2 (very negative) to +2 (very positive)."""

@@ -9,6 +9,8 @@ from pydantic import Discriminator, Field, Strict, Tag
 
 from cjmkit.locales import Locale
 from cjmkit.models.base import (
+    Amount,
+    Count,
     Direction,
     Emotion,
     EvidenceLevel,
@@ -68,9 +70,9 @@ class KPI(Model):
 class Funnel(Model):
     """Observed volume at the stage, for drop-off analysis."""
 
-    entered: Annotated[int, Field(ge=0)]
+    entered: Count
     """Customers who reached the stage."""
-    advanced: Annotated[int, Field(ge=0)]
+    advanced: Count
     """Customers who moved on to the next stage (at most `entered`)."""
 
 
@@ -88,7 +90,7 @@ class Economics(Model):
 
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     """ISO 4217 code, e.g. RUB, EUR, USD."""
-    average_order_value: Annotated[Number, Field(gt=0)]
+    average_order_value: Amount
     """Average revenue of one purchase."""
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 from cjmkit.locales import Locale
 from cjmkit.models.base import (
     ChannelKind,
+    Count,
     Model,
     Number,
     SegmentKind,
@@ -37,7 +38,7 @@ class Segment(Model):
     """Human name of the segment."""
     description: Text | None = None
     """Portrait of the segment: age, income, behaviour, role."""
-    size: Annotated[int, Field(ge=0)] | None = None
+    size: Count | None = None
     """People or accounts per period."""
     kind: SegmentKind | None = None
     """`b2c` for consumers, `b2b-stakeholder` for a role in a buying company."""
