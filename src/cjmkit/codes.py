@@ -110,7 +110,7 @@ CSV_LAYOUT = Code(
     "I001",
     "csv-layout",
     "The CSV is empty, cannot be parsed, or its header lacks a `journey`, `stage`, `field` or"
-    " `value` column.",
+    " `value` column or names one twice.",
 )
 INCOMPLETE_ROW = Code("I002", "incomplete-row", "A row leaves `journey`, `stage` or `field` empty.")
 UNKNOWN_FIELD = Code(
@@ -121,8 +121,8 @@ UNKNOWN_FIELD = Code(
 INVALID_NUMBER = Code(
     "I004",
     "invalid-number",
-    "The value is empty, not a number or implausibly large, or a funnel volume is not a whole"
-    " number of customers.",
+    "The value is empty, not a number, implausibly large or more precise than 28 digits, or a"
+    " funnel volume is not a whole number of customers.",
 )
 UNKNOWN_JOURNEY = Code("I101", "unknown-journey", "No map that was read has this journey id.")
 AMBIGUOUS_JOURNEY = Code("I102", "ambiguous-journey", "Several files define this journey id.")

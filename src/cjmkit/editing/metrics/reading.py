@@ -23,6 +23,8 @@ FUNNEL_FIELDS = ("funnel.entered", "funnel.advanced")
 KPI_PREFIX = "kpi:"
 #: Larger magnitudes are surely a unit mistake (and would print in exponent form).
 MAX_MAGNITUDE = decimal.Decimal(10) ** 15
+#: decimal's default precision: a value with more digits would be rounded in silence.
+MAX_DIGITS = 28
 
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\t")
@@ -88,8 +90,17 @@ def _delimiter(text: str) -> str:
 def _cell_columns(line: str, delimiter: str, columns: dict[str, int]) -> tuple[int, ...]:
     """1-based column where each of COLUMNS starts in one physical CSV line, split as the csv module does.
 
-    A quote opens a quoted cell only at the start of the cell; inside one, ``""`` is a quote.
     A cell the line lacks is placed at its end.
+    """
+    starts = _cell_starts(line, delimiter)
+    end = len(line.rstrip("\r\n")) + 1
+    return tuple(starts[columns[name]] if columns[name] < len(starts) else end for name in COLUMNS)
+
+
+def _cell_starts(line: str, delimiter: str) -> list[int]:
+    """1-based column where each cell of one physical CSV line starts.
+
+    A quote opens a quoted cell only at the start of the cell; inside one, ``""`` is a quote.
     """
     starts = [1]
     quoted = False
@@ -103,8 +114,7 @@ def _cell_columns(line: str, delimiter: str, columns: dict[str, int]) -> tuple[i
         elif char == delimiter and not quoted:
             cell_start = index + 1
             starts.append(index + 2)
-    end = len(line.rstrip("\r\n")) + 1
-    return tuple(starts[columns[name]] if columns[name] < len(starts) else end for name in COLUMNS)
+    return starts
 
 
 def parse_number(cell: str, *, decimal_comma: bool) -> tuple[int | float, str] | str:
@@ -118,9 +128,20 @@ def parse_number(cell: str, *, decimal_comma: bool) -> tuple[int | float, str] |
     if not _NUMBER.fullmatch(compact):
         hint = " (with ',' between columns, write decimals with a point)" if "," in compact else ""
         return f"value {written!r} is not a number{hint}"
-    number = decimal.Decimal(compact)
-    if abs(number) >= MAX_MAGNITUDE:
+    number = decimal.Decimal(compact)  # exact: no context rounds it here
+    if number.copy_abs() >= MAX_MAGNITUDE:
         return f"value {written!r} is too large"
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # a finite number
+    kept = "".join(map(str, digits)).strip("0")
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if len(kept) > MAX_DIGITS:
+        return (
+            f"value {written!r} has {len(kept)} significant digits; at most {MAX_DIGITS} are kept,"
+            " so round it"
+        )
+    if kept and -(exponent + trailing_zeros) > MAX_DIGITS:
+        return f"value {written!r} has more than {MAX_DIGITS} digits after the point; round it"
     if number == number.to_integral_value():
         return int(number), str(int(number))
     text = format(number.normalize(), "f")
@@ -151,7 +172,17 @@ def read_metrics(path: pathlib.Path, display: str) -> MetricsCsv:
             if not any(cell.strip() for cell in cells):
                 continue
             if columns is None:
-                columns = {cell.strip().lower(): i for i, cell in enumerate(cells)}
+                columns = {}
+                for index, cell in enumerate(cells):
+                    name = cell.strip().lower()
+                    if name in COLUMNS and name in columns:
+                        # csv.DictReader would keep the last one in silence.
+                        starts = _cell_starts(lines[line - 1], delimiter) if line == last_line else [1]
+                        column = starts[index] if index < len(starts) else 1
+                        message = f"the header names the column {name!r} twice; keep one"
+                        problems.append(problem(display, line, column, codes.CSV_LAYOUT, message))
+                        return MetricsCsv(display, text, (), tuple(problems))
+                    columns.setdefault(name, index)
                 missing = [name for name in COLUMNS if name not in columns]
                 if missing:
                     message = (
