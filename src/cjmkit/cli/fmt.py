@@ -31,7 +31,7 @@ def fmt(
 ) -> None:
     """Reorder keys canonically and fix indentation; comments, quotes and texts stay as written."""
     from cjmkit.editing.fmt import format_file
-    from cjmkit.locking import editing
+    from cjmkit.editing.locking import editing
     from cjmkit.output import WriteError
     from cjmkit.project import NothingToCheck, default_paths, discover
     from cjmkit.reporters.text import write_diagnostic

@@ -48,8 +48,8 @@ def import_csv(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the changes; write nothing.")] = False,
 ) -> None:
     """Set KPI `actual` and funnel `entered`/`advanced` from a CSV; the rest of each file stays as is."""
+    from cjmkit.editing.locking import editing
     from cjmkit.editing.metrics import plan_import, read_metrics
-    from cjmkit.locking import editing
     from cjmkit.output import WriteError
     from cjmkit.project import Keep, default_paths, discover
     from cjmkit.reporters.text import write_diagnostic
