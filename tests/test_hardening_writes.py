@@ -545,3 +545,32 @@ def test_convert_refuses_an_existing_output_without_force(tmp_path: pathlib.Path
     forced = run_cjm("convert", str(source), "-o", str(target), "--force")
     assert forced.exit_code == 0, forced.stderr
     assert "Open the site" in target.read_text(encoding="utf-8")
+
+
+def test_convert_without_force_never_replaces_a_file_that_appears_meanwhile(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "signup.mmd"
+    source.write_text(MERMAID, encoding="utf-8")
+    target = tmp_path / "signup.yaml"
+    monkeypatch.setattr(output, "before_replace", lambda real: real.write_text("theirs\n", encoding="utf-8"))
+    result = run_cjm("convert", str(source), "-o", str(target))
+    assert result.exit_code == 1
+    assert f"{target} appeared while it was being written; not replaced" in result.stderr
+    assert target.read_text(encoding="utf-8") == "theirs\n" and target.stat().st_nlink == 1
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not IS_ROOT or shutil.which("chattr") is None, reason="needs root and chattr")
+def test_an_immutable_map_is_refused_even_for_root(tmp_path: pathlib.Path) -> None:
+    shop = write_map(tmp_path / "shop.yaml")
+    if subprocess.run(["chattr", "+i", str(shop)], capture_output=True).returncode != 0:
+        pytest.skip("the file system has no immutable flag")
+    try:
+        inode = shop.stat().st_ino
+        result = cjm("fmt", str(shop))
+        assert result.returncode == 1
+        assert f"{shop} is read-only" in result.stderr
+        assert shop.stat().st_ino == inode and shop.read_text(encoding="utf-8") == UNFORMATTED
+    finally:
+        subprocess.run(["chattr", "-i", str(shop)], check=True)

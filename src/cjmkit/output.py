@@ -166,15 +166,24 @@ def check_writable(target: pathlib.Path) -> None:
         raise WriteError(f"cannot write {target}: its folder {folder} is not writable")
 
 
-def write_atomic(target: pathlib.Path, content: str | bytes, *, original: Snapshot | None = None) -> None:
+def write_atomic(
+    target: pathlib.Path,
+    content: str | bytes,
+    *,
+    original: Snapshot | None = None,
+    overwrite: bool = True,
+) -> None:
     """Replace ``target`` (or the file its symbolic link names) with ``content``, all or nothing.
 
-    With ``original``, the file must still be the one that snapshot describes.
+    With ``original``, the file must still be the one that snapshot describes. Without
+    ``overwrite``, an existing file is refused, also one that appears while writing.
     """
     data = content.encode("utf-8") if isinstance(content, str) else content
     real, status = destination(target)
     if original is not None and status is None:
         raise WriteError(f"{target} was deleted since it was read; not re-created")
+    if not overwrite and (status is not None or target.is_symlink()):
+        raise WriteError(f"{target} exists; not replaced")
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
@@ -198,7 +207,10 @@ def write_atomic(target: pathlib.Path, content: str | bytes, *, original: Snapsh
             original.check(target)
         elif status is not None:
             _still(real, status, target)
-        os.replace(temporary, real)
+        if overwrite:
+            os.replace(temporary, real)
+        else:
+            _place_new(pathlib.Path(temporary), real, target)
     except BaseException as error:
         pathlib.Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
@@ -209,6 +221,22 @@ def write_atomic(target: pathlib.Path, content: str | bytes, *, original: Snapsh
 
 def _untouched(status: os.stat_result | None) -> str:
     return "nothing written" if status is None else "the file is unchanged"
+
+
+def _place_new(temporary: pathlib.Path, real: pathlib.Path, shown: pathlib.Path) -> None:
+    """Give the finished temporary file the target's name only if no file has taken it meanwhile."""
+    try:
+        os.link(temporary, real)  # fails when the name exists: no window for a clobber
+    except FileExistsError:
+        raise WriteError(f"{shown} appeared while it was being written; not replaced") from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise
+        if real.exists() or real.is_symlink():  # a file system without hard links
+            raise WriteError(f"{shown} appeared while it was being written; not replaced") from None
+        os.replace(temporary, real)
+        return
+    temporary.unlink()
 
 
 def _keep_owner(handle: int, status: os.stat_result) -> None:

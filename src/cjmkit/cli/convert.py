@@ -123,7 +123,7 @@ def convert(
         from cjmkit.output import WriteError, write_atomic
 
         try:
-            write_atomic(target, conversion.text)
+            write_atomic(target, conversion.text, overwrite=force)
         except WriteError as error:
             typer.echo(f"cjm: error: {error}", err=True)
             raise typer.Exit(EXIT_FINDINGS) from None
