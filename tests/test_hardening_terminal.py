@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import resource
 import subprocess
 import sys
-import time
 import unicodedata
 from collections.abc import Callable
 
@@ -293,16 +293,18 @@ def test_a_closed_pipe_ends_lint_and_diff_quietly(command: list[str], tmp_path: 
 
 @pytest.mark.parametrize("output_format", ["text", "github", "json", "sarif"])
 def test_reports_of_many_diagnostics_take_seconds(output_format: str, many_duplicates: pathlib.Path) -> None:
-    """20,000 diagnostics in one file: the text report was quadratic (25 s); a generous bound here,
-    exact figures belong to scripts/benchmark.py."""
-    started = time.perf_counter()
+    """20,000 diagnostics in one file: the text report was quadratic (22 s); a generous bound here,
+    exact figures belong to scripts/benchmark.py. CPU time, not wall time: a busy CI machine
+    stretches the second, not the first."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(
         [sys.executable, "-m", "cjmkit", "validate", "--format", output_format, str(many_duplicates)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
-    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     assert result.returncode == 1, result.stderr
     assert result.stdout.count("V002") >= 20_000
-    assert elapsed < 10, f"{output_format}: {elapsed:.1f} s"
+    assert cpu < 10, f"{output_format}: {cpu:.1f} s of CPU"

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -114,14 +113,27 @@ def json_safe(chunk: str) -> str:
 
 
 class SafeJsonWriter:
-    """A text stream that passes what ``json.dump`` writes through :func:`json_safe`."""
+    """A text stream for ``json.dump``: its many small pieces are gathered and passed through
+    :func:`json_safe` about 64 KiB at a time. Call :meth:`close` at the end."""
 
     def __init__(self, out: TextIO) -> None:
-        self._write: Callable[[str], object] = out.write
+        self._out = out
+        self._pieces: list[str] = []
+        self._size = 0
 
     def write(self, chunk: str) -> int:
-        self._write(json_safe(chunk))
+        self._pieces.append(chunk)
+        self._size += len(chunk)
+        if self._size >= 1 << 16:
+            self.close()
         return len(chunk)
+
+    def close(self) -> None:
+        """Write what is gathered (the writer stays usable)."""
+        if self._pieces:
+            self._out.write(json_safe("".join(self._pieces)))
+            self._pieces.clear()
+            self._size = 0
 
 
 @functools.cache

@@ -54,5 +54,7 @@ def report_json(run: Run, out: TextIO) -> None:
         document["channels"] = [record(c) for c in run.analysis.channels]
     # Streamed (no second copy as one string); control and bidi characters as \u escapes, so the
     # document is safe to print and parses to the same values.
-    json.dump(document, SafeJsonWriter(out), ensure_ascii=False, indent=2)
+    writer = SafeJsonWriter(out)
+    json.dump(document, writer, ensure_ascii=False, indent=2)
+    writer.close()
     out.write("\n")

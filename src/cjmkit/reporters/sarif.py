@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import pathlib
 import urllib.parse
@@ -16,6 +17,7 @@ SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sar
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
+@functools.lru_cache(maxsize=1024)  # once per file, not once per diagnostic
 def artifact_uri(file: str) -> str:
     path = pathlib.PurePath(file)
     if path.is_absolute():
@@ -90,5 +92,7 @@ def report_sarif(run: Run, out: TextIO) -> None:
     }
     # Streamed (no second copy as one string); control and bidi characters as \u escapes, so the
     # document is safe to print and parses to the same values.
-    json.dump(log, SafeJsonWriter(out), ensure_ascii=False, indent=2)
+    writer = SafeJsonWriter(out)
+    json.dump(log, writer, ensure_ascii=False, indent=2)
+    writer.close()
     out.write("\n")
