@@ -91,13 +91,23 @@ ESCAPES = {
     "str_format_map": "{{ '{x}'.format_map(view) }}",
     "dict_update": "{{ view.labels.update({'x': 1}) }}",
     "dict_pop": "{{ view.stages[0].pop('name') }}",
-    "date_replace": "{{ view.loader }}{{ (1).__class__ }}",
+    "unknown_then_number_class": "{{ view.loader }}{{ (1).__class__ }}",
     "range_dos": "{% for i in range(10**9) %}{% endfor %}",
     "power_dos": "{{ 7 ** 999999999 }}",
     "repeat_dos": "{{ 'x' * 10**10 }}",
     "printf_width_dos": "{{ '%0999999999d' % 1 }}",
     "printf_star_dos": "{{ '%*d' % (999999999, 1) }}",
     "format_filter_dos": "{{ '%0999999999d'|format(1) }}",
+    "concat_doubling_dos": (
+        "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
+    ),
+    "plus_doubling_dos": (
+        "{% set ns = namespace(s=[1]) %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}{% endfor %}"
+    ),
+    "replace_squaring_dos": "{% set s = 'a' * 5000 %}{{ s|replace('a', s)|replace('a', s) }}",
+    "join_dos": "{% set s = 'a' * 999999 %}{{ [s, s, s]|join }}",
+    "str_replace_method": "{{ 'abc'.replace('a', 'b') }}",
+    "output_dos": "{% set s = 'a' * 999999 %}{% for i in range(200) %}{{ s }}{% endfor %}",
     "center_dos": "{{ 'x'|center(999999999) }}",
     "digits_dos": "{{ view.locale.number(1, 999999999) }}",
     "self_include": "{% include 'journey.md.j2' %}",

@@ -28,11 +28,13 @@ import pathlib
 import re
 import stat
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
 import jinja2
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
+from jinja2.nodes import Concat
 from jinja2.runtime import BlockReference, LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
@@ -46,12 +48,13 @@ MAX_RANGE = 10_000
 MAX_TEXT = 1_000_000
 MAX_WIDTH = 10_000
 MAX_TEMPLATE_BYTES = 1024 * 1024
+#: Characters one rendered file may have (the HTML of a 300-stage map has 1.7 million).
+MAX_OUTPUT = 100_000_000
 
 STR_METHODS = frozenset({
     "capitalize", "casefold", "count", "endswith", "find", "isalnum", "isalpha", "isdigit",
-    "islower", "isspace", "istitle", "isupper", "join", "lower", "lstrip", "partition", "replace",
-    "rfind", "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip",
-    "title", "upper",
+    "islower", "isspace", "istitle", "isupper", "lower", "lstrip", "partition", "rfind",
+    "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith", "strip", "title", "upper",
 })  # fmt: skip
 MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})
 LOOP_ATTRIBUTES = frozenset({
@@ -174,6 +177,43 @@ def _bounded_filter(name: str, filter_function: Callable[..., Any]) -> Callable[
     return bounded
 
 
+def bounded_text(text: Any) -> Any:
+    """A ``~`` concatenation's result, refused past MAX_TEXT: doubling a string in a loop."""
+    if len(text) > MAX_TEXT:
+        raise SecurityError(f"~ gives more than {MAX_TEXT} characters")
+    return text
+
+
+def _replace_filter(replace: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(replace)  # keeps Jinja's pass_eval_context marker
+    def bounded(eval_ctx: Any, value: Any, old: Any, new: Any, count: int | None = None) -> Any:
+        text, old_text, new_text = str(value), str(old), str(new)
+        hits = text.count(old_text) if old_text else len(text) + 1
+        if len(text) + hits * len(new_text) > MAX_TEXT:
+            raise SecurityError(f"|replace gives more than {MAX_TEXT} characters")
+        return replace(eval_ctx, value, old, new, count)
+
+    return bounded
+
+
+def _join_filter(join: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(join)
+    def bounded(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None) -> Any:
+        result = join(eval_ctx, value, d, attribute)
+        if len(result) > MAX_TEXT:
+            raise SecurityError(f"|join gives more than {MAX_TEXT} characters")
+        return result
+
+    return bounded
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    def visit_Concat(self, node: Concat, frame: Frame) -> None:
+        self.write("environment.bounded_text(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
 def _format_filter(value: Any, *args: Any, **kwargs: Any) -> str:
     _check_printf(value)
     result: str = jinja2.filters.do_format(value, *args, **kwargs)
@@ -183,7 +223,9 @@ def _format_filter(value: Any, *args: Any, **kwargs: Any) -> str:
 class TemplateSandbox(ImmutableSandboxedEnvironment):
     """The environment of user templates: plain data, whitelisted attributes and calls, bounded sizes."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _BoundedCodeGenerator
+    bounded_text = staticmethod(bounded_text)
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -193,7 +235,21 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         for name in ("center", "indent", "wordwrap", "truncate", "slice", "batch"):
             self.filters[name] = _bounded_filter(name, self.filters[name])
         self.filters["format"] = _format_filter
+        self.filters["replace"] = _replace_filter(self.filters["replace"])
+        self.filters["join"] = _join_filter(self.filters["join"])
+        self.concat = self._bounded_concat  # type: ignore[method-assign]
         self._exposed: dict[int, tuple[object, object]] = {}
+
+    @staticmethod
+    def _bounded_concat(pieces: Iterable[str]) -> str:
+        """The rendered text, stopped once it passes MAX_OUTPUT characters."""
+        kept, size = [], 0
+        for piece in pieces:
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                raise SecurityError(f"the template writes more than {MAX_OUTPUT} characters")
+            kept.append(piece)
+        return "".join(kept)
 
     def expose(self, value: object) -> object:
         """``value`` as plain data, copied once per object (the index shows every view again)."""
@@ -292,6 +348,13 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
                     and len(sequence) * count > MAX_TEXT
                 ):
                     raise SecurityError(f"* gives more than {MAX_TEXT} items or characters")
+        if (
+            operator == "+"
+            and isinstance(left, str | list | tuple)
+            and isinstance(right, str | list | tuple)
+            and len(left) + len(right) > MAX_TEXT
+        ):
+            raise SecurityError(f"+ gives more than {MAX_TEXT} items or characters")
         if operator == "%":
             _check_printf(left)
         return super().call_binop(context, operator, left, right)
