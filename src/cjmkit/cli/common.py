@@ -39,8 +39,11 @@ else:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    """``cjm: error: ...`` on standard error; the message may quote a file name or map text."""
-    typer.echo(f"cjm: error: {visible(message)}", err=True)
+    """``cjm: error: ...`` on standard error; the message may quote a file name or map text.
+
+    Its own line breaks stay (a list of choices); everything else unsafe is shown escaped."""
+    shown = "\n".join(visible(line) for line in message.split("\n"))
+    typer.echo(f"cjm: error: {shown}", err=True)
     return typer.Exit(code)
 
 
