@@ -108,6 +108,11 @@ ESCAPES = {
     "join_dos": "{% set s = 'a' * 999999 %}{{ [s, s, s]|join }}",
     "str_replace_method": "{{ 'abc'.replace('a', 'b') }}",
     "output_dos": "{% set s = 'a' * 999999 %}{% for i in range(200) %}{{ s }}{% endfor %}",
+    "nested_loops_dos": "{% for a in range(10000) %}{% for b in range(10000) %}{% endfor %}{% endfor %}",
+    "nested_data_loops_dos": (
+        "{% set s = 'x' * 999999 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"
+    ),
+    "counter_call": "{{ counted }}{{ environment }}",
     "center_dos": "{{ 'x'|center(999999999) }}",
     "digits_dos": "{{ view.locale.number(1, 999999999) }}",
     "self_include": "{% include 'journey.md.j2' %}",

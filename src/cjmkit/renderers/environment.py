@@ -28,10 +28,11 @@ import pathlib
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NoReturn
 
 import jinja2
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.nodes import Concat
@@ -48,6 +49,8 @@ MAX_RANGE = 10_000
 MAX_TEXT = 1_000_000
 MAX_WIDTH = 10_000
 MAX_TEMPLATE_BYTES = 1024 * 1024
+#: Loop iterations one rendered file may take: nested loops over the stages cannot run for hours.
+MAX_ITERATIONS = 1_000_000
 #: Characters one rendered file may have (the HTML of a 300-stage map has 1.7 million).
 MAX_OUTPUT = 100_000_000
 
@@ -238,11 +241,13 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         self.filters["replace"] = _replace_filter(self.filters["replace"])
         self.filters["join"] = _join_filter(self.filters["join"])
         self.concat = self._bounded_concat  # type: ignore[method-assign]
+        self._iterations = 0
         self._exposed: dict[int, tuple[object, object]] = {}
 
-    @staticmethod
-    def _bounded_concat(pieces: Iterable[str]) -> str:
-        """The rendered text, stopped once it passes MAX_OUTPUT characters."""
+    def _bounded_concat(self, pieces: Iterable[str]) -> str:
+        """The rendered text, stopped once it passes MAX_OUTPUT characters (each render starts
+        a new count of loop iterations)."""
+        self._iterations = 0
         kept, size = [], 0
         for piece in pieces:
             size += len(piece)
@@ -250,6 +255,23 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
                 raise SecurityError(f"the template writes more than {MAX_OUTPUT} characters")
             kept.append(piece)
         return "".join(kept)
+
+    def _generate(
+        self, source: nodes.Template, name: str | None, filename: str | None, defer_init: bool = False
+    ) -> str:
+        # Every `{% for %}` iterates through `counted`, which stops the render after MAX_ITERATIONS.
+        for loop in source.find_all(nodes.For):
+            counter = nodes.EnvironmentAttribute("counted", lineno=loop.lineno)
+            loop.iter = nodes.Call(counter, [loop.iter], [], None, None, lineno=loop.lineno)
+        generated: str = super()._generate(source, name, filename, defer_init)
+        return generated
+
+    def counted(self, iterable: Iterable[Any]) -> Iterator[Any]:
+        for item in iterable:
+            self._iterations += 1
+            if self._iterations > MAX_ITERATIONS:
+                raise SecurityError(f"the template loops more than {MAX_ITERATIONS} times")
+            yield item
 
     def expose(self, value: object) -> object:
         """``value`` as plain data, copied once per object (the index shows every view again)."""
@@ -290,6 +312,8 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         except TypeError:  # unhashable
             return False
         owner, name = getattr(obj, "__self__", None), getattr(obj, "__name__", "")
+        if owner is self:
+            return name == "counted"
         if isinstance(owner, str):
             return name in STR_METHODS
         if isinstance(owner, Mapping):
