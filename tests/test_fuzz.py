@@ -174,10 +174,20 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+def _reads_as_text(text: str) -> bool:
+    """Whether cjmkit reads ``text`` unquoted as this text: it takes ``1e3``, ``0E0`` and ``0o17``
+    as numbers (YAML 1.2), where PyYAML (YAML 1.1) writes them bare as strings."""
+    try:
+        parsed = parse_yaml(f"k: {text}\n")
+    except YamlProblems:
+        return True  # PyYAML quotes what does not parse as a plain scalar
+    return parsed is None or parsed.data == {"k": text}
+
+
 def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     # Multi-line or unprintable text double-quoted: every line of the file is then one YAML line,
     # and a comment can be added at the end of any of them.
-    plain = text.isprintable() and "\n" not in text
+    plain = text.isprintable() and "\n" not in text and _reads_as_text(text)
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=None if plain else '"')
 
 
