@@ -195,15 +195,18 @@ def test_every_command_help_ends_with_an_example() -> None:
 def test_unreadable_file_is_reported_not_raised(
     tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A file that fails to open after discovery (lost permission, a race) is V008, not a crash."""
+    import cjmkit.loading.bounded as bounded
+
     path = write(tmp_path / "a.yaml", JOURNEY)
-    real_read_bytes = pathlib.Path.read_bytes
+    real_open = bounded.os.open
 
-    def read_bytes(self: pathlib.Path) -> bytes:
-        if self.name == "a.yaml":
+    def refusing_open(name: object, *args: int) -> int:
+        if pathlib.Path(str(name)).name == "a.yaml":
             raise PermissionError(13, "Permission denied")
-        return real_read_bytes(self)
+        return real_open(name, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(bounded.os, "open", refusing_open)
     result = run_cjm("validate", "--format", "json", str(path))
     assert result.exit_code == 1
     [error] = result.json()["errors"]
