@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from cjmkit import codes
+from cjmkit.models.base import MAX_MAGNITUDE
 from cjmkit.schema import build_schemas
 
 #: Order in which the format's objects are documented.
@@ -47,15 +48,21 @@ def type_of(spec: dict[str, Any]) -> str:
             return "date"
         return "text"
     if kind in ("integer", "number"):
+        # Every number of the format is within ±MAX_MAGNITUDE (said once, under the table):
+        # only the bounds a field adds are shown.
         low = spec.get("minimum", spec.get("exclusiveMinimum"))
         high = spec.get("maximum")
+        low = None if low is not None and abs(low) == MAX_MAGNITUDE else low
+        high = None if high is not None and abs(high) == MAX_MAGNITUDE else high
         name = "integer" if kind == "integer" else "number"
+        if "exclusiveMinimum" in spec and low is not None:
+            return f"{name} > {low}" + (f", <= {high}" if high is not None else "")
         if low is not None and high is not None:
             return f"{name} {low}..{high}"
-        if "exclusiveMinimum" in spec:
-            return f"{name} > {low}"
         if low is not None:
             return f"{name} >= {low}"
+        if high is not None:
+            return f"{name} <= {high}"
         return name
     return "any"
 
@@ -80,6 +87,8 @@ def format_reference() -> str:
                     f"| `{key}` | {_cell(type_of(spec))} | {mark} | {_cell(spec.get('description', ''))} |"
                 )
             lines.append("")
+    exponent = len(str(MAX_MAGNITUDE)) - 1
+    lines.append(f"Every number in a map is finite and at most 10^{exponent} either side of 0 (V105).")
     return "\n".join(lines).rstrip() + "\n"
 
 
