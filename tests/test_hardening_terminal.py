@@ -308,3 +308,25 @@ def test_reports_of_many_diagnostics_take_seconds(output_format: str, many_dupli
     assert result.returncode == 1, result.stderr
     assert result.stdout.count("V002") >= 20_000
     assert cpu < 10, f"{output_format}: {cpu:.1f} s of CPU"
+
+
+def test_a_colour_terminal_gets_the_same_text_as_a_pipe() -> None:
+    """The text reporter writes plain lines when there is no colour, rich's rendering otherwise."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from cjmkit.diagnostics import Diagnostic
+    from cjmkit.reporters.text import write_diagnostic
+    from cjmkit.terminal import console
+
+    diagnostic = Diagnostic(f"a{HOSTILE}.yaml", 2, 3, "V101", "unknown-key", f"unknown key '{HOSTILE}'")
+    source = f"cjm: 1\nid{HOSTILE}: x\n"
+    piped, coloured = io.StringIO(), io.StringIO()
+    write_diagnostic(console(piped), diagnostic, source)
+    terminal = Console(file=coloured, force_terminal=True, color_system="standard", soft_wrap=True)
+    write_diagnostic(terminal, diagnostic, source)
+    assert "\x1b[" in coloured.getvalue()
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured.getvalue()) == piped.getvalue()
+    assert raw_controls(piped.getvalue()) == []
