@@ -90,6 +90,12 @@ def visible(text: str) -> str:
     return UNSAFE.sub(_escaped, text)
 
 
+def visible_lines(text: str) -> str:
+    """``visible()`` line by line: the text's own line feeds stay, so a multi-line message
+    (a diff, a list of choices) still reads as lines."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 def same_width(line: str) -> str:
     """A source line safe to print under which a caret still points at the right column: a tab
     becomes one space and any other unsafe character one U+FFFD (YAML counts each as a column)."""

@@ -15,7 +15,7 @@ import typer
 from cjmkit.diagnostics import EXIT_OK, EXIT_USAGE
 from cjmkit.errors import CjmError
 from cjmkit.reporters import REPORTERS
-from cjmkit.terminal import visible
+from cjmkit.terminal import visible_lines
 
 if TYPE_CHECKING:
     from cjmkit.project import Keep, Project
@@ -42,9 +42,14 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """``cjm: error: ...`` on standard error; the message may quote a file name or map text.
 
     Its own line breaks stay (a list of choices); everything else unsafe is shown escaped."""
-    shown = "\n".join(visible(line) for line in message.split("\n"))
-    typer.echo(f"cjm: error: {shown}", err=True)
+    say(f"cjm: error: {message}", err=True)
     return typer.Exit(code)
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """Print a line that may hold a file name or map text: its own line breaks stay, every
+    other control, bidi or zero-width character is shown escaped (see ``cjmkit.terminal``)."""
+    typer.echo(visible_lines(message), err=err)
 
 
 def output_closed() -> typer.Exit:

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cjmkit.cli.common import examples, guarded
+from cjmkit.cli.common import examples, guarded, say
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Diagnostic
 from cjmkit.errors import UsageError
 from cjmkit.interop import FILE_FORMATS, STDOUT
+from cjmkit.terminal import visible_lines
 
 if TYPE_CHECKING:
     from enum import StrEnum as FileFormatChoice
@@ -100,7 +101,7 @@ def convert(
                 raise WriteError(f"{output} exists; run again with --force to replace it")
             check_writable(target)
         except WriteError as error:
-            typer.echo(f"cjm: error: {error}; nothing written", err=True)
+            say(f"cjm: error: {error}; nothing written", err=True)
             raise typer.Exit(EXIT_FINDINGS) from None
     reading = detect_source(source, source_format.value if source_format else None)
     writing = detect_target(output, to.value if to else None, reading)
@@ -114,10 +115,12 @@ def convert(
     elif conversion.diagnostics:
         _print(conversion.diagnostics, next(iter(conversion.sources.values()), ""))
     if conversion.text is None:
-        typer.echo(f"cjm: cannot convert {source}; nothing written", err=True)
+        say(f"cjm: cannot convert {source}; nothing written", err=True)
         raise typer.Exit(EXIT_FINDINGS)
     if target is None:
-        sys.stdout.write(conversion.text)
+        # The converted document is data: written as it is into a pipe or file, made safe only
+        # where a person reads it in a terminal.
+        sys.stdout.write(visible_lines(conversion.text) if sys.stdout.isatty() else conversion.text)
         sys.stdout.flush()
     else:
         from cjmkit.output import WriteError, write_atomic
@@ -125,10 +128,10 @@ def convert(
         try:
             write_atomic(target, conversion.text, overwrite=force)
         except WriteError as error:
-            typer.echo(f"cjm: error: {error}", err=True)
+            say(f"cjm: error: {error}", err=True)
             raise typer.Exit(EXIT_FINDINGS) from None
-        typer.echo(f"wrote {target}")
+        say(f"wrote {target}")
     if conversion.warnings:
         count = len(conversion.warnings)
-        typer.echo(f"converted with {count} warning{'' if count == 1 else 's'}", err=True)
+        say(f"converted with {count} warning{'' if count == 1 else 's'}", err=True)
     raise typer.Exit(EXIT_OK)

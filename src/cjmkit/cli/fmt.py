@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import OnlyMaps, Paths, examples, guarded
+from cjmkit.cli.common import OnlyMaps, Paths, examples, guarded, say
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, plural
+from cjmkit.terminal import visible_lines
 
 EPILOG = examples(
     "cjm fmt                           # the workspace around the current folder",
@@ -55,7 +56,7 @@ def fmt(
             for diagnostic in result.diagnostics:
                 write_diagnostic(console, diagnostic, result.original)
             if result.note:
-                typer.echo(f"{result.display}: {result.note}", err=not result.refused)
+                say(f"{result.display}: {result.note}", err=not result.refused)
         changed = [result for result in results if result.changed]
         failed = [result for result in results if result.failed]
         not_written = 0
@@ -63,9 +64,9 @@ def fmt(
         if not writing:
             for result in changed:
                 if diff:
-                    sys.stdout.write(result.diff())
+                    sys.stdout.write(visible_lines(result.diff()))
                 else:
-                    typer.echo(f"would reformat {result.display}")
+                    say(f"would reformat {result.display}")
             summary = [
                 f"{plural(len(changed), 'file')} would be reformatted",
                 f"{plural(len(results) - len(changed) - len(failed), 'file')} already formatted",
@@ -77,10 +78,10 @@ def fmt(
                     result.write()
                 except WriteError as error:
                     not_written += 1
-                    typer.echo(f"cjm: error: {error}", err=True)
+                    say(f"cjm: error: {error}", err=True)
                     continue
                 reformatted += 1
-                typer.echo(f"reformatted {result.display}")
+                say(f"reformatted {result.display}")
             summary = [
                 f"reformatted {plural(reformatted, 'file')}",
                 f"{plural(len(results) - len(changed) - len(failed), 'file')} left unchanged",
@@ -88,6 +89,6 @@ def fmt(
     if failed or not_written:
         summary.append(f"{plural(len(failed) + not_written, 'file')} not formatted")
     sys.stdout.flush()
-    typer.echo(", ".join(summary), err=diff)
+    say(", ".join(summary), err=diff)
     failing = failed or not_written or ((check or diff) and changed)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import examples, guarded
+from cjmkit.cli.common import examples, guarded, say
 from cjmkit.diagnostics import EXIT_FINDINGS
 from cjmkit.scaffold import Language, Template
 
@@ -54,16 +54,16 @@ def init(
     try:
         written = scaffold(directory, template.value, locale.value, force=force)
     except WriteError as error:
-        typer.echo(f"cjm: error: {error}", err=True)
+        say(f"cjm: error: {error}", err=True)
         raise typer.Exit(EXIT_FINDINGS) from None
     except FilesExist as conflict:
-        typer.echo("cjm: error: these files already exist; nothing was written:", err=True)
+        say("cjm: error: these files already exist; nothing was written:", err=True)
         for path in conflict.paths:
-            typer.echo(f"  {path}", err=True)
-        typer.echo("Choose an empty folder, or run again with --force to overwrite them.", err=True)
+            say(f"  {path}", err=True)
+        say("Choose an empty folder, or run again with --force to overwrite them.", err=True)
         raise typer.Exit(EXIT_FINDINGS) from None
     for path in written:
-        typer.echo(f"wrote {path}")
+        say(f"wrote {path}")
     where = "" if directory == pathlib.Path(".") else f" {shlex.quote(str(directory))}"
     steps = [
         (f"cjm validate{where}", "check the files against the format"),
@@ -71,7 +71,7 @@ def init(
         (f"cjm render{where}", "HTML and Markdown into build/cjm/"),
     ]
     width = max(len(command) for command, _ in steps)
-    typer.echo("\nNext steps:")
+    say("\nNext steps:")
     for command, why in steps:
-        typer.echo(f"  {command.ljust(width)}  # {why}")
-    typer.echo("Then replace the placeholder text and numbers with your client's facts.")
+        say(f"  {command.ljust(width)}  # {why}")
+    say("Then replace the placeholder text and numbers with your client's facts.")

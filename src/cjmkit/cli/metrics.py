@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import Paths, examples, guarded, load_maps
+from cjmkit.cli.common import Paths, examples, guarded, load_maps, say
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, plural
-from cjmkit.terminal import visible
 
 EPILOG = examples(
     "cjm metrics import metrics.csv                # maps of the workspace around the current folder",
@@ -64,13 +63,13 @@ def import_csv(
         try:
             plan = plan_import(metrics_csv, load_maps(paths, only_maps=False, keep=Keep.ALL))
         except WriteError as error:
-            typer.echo(f"cjm: error: {error}; nothing written", err=True)
+            say(f"cjm: error: {error}; nothing written", err=True)
             raise typer.Exit(EXIT_FINDINGS) from None
         if plan.problems:
             console = terminal_console(sys.stdout)
             for problem in plan.problems:
                 write_diagnostic(console, problem, plan.sources.get(problem.file, ""))
-            typer.echo(f"{plural(len(plan.problems), 'problem')}; nothing written.")
+            say(f"{plural(len(plan.problems), 'problem')}; nothing written.")
             raise typer.Exit(EXIT_FINDINGS)
         files = len(plan.updates)
         summary = f"{plural(len(plan.edits), 'value')} in {plural(files, 'file')}"
@@ -80,14 +79,14 @@ def import_csv(
             try:
                 plan.write()
             except WriteError as error:
-                typer.echo(f"cjm: error: {error}", err=True)
+                say(f"cjm: error: {error}", err=True)
                 raise typer.Exit(EXIT_FINDINGS) from None
             summary = f"updated {summary}"
     for edit in plan.edits:
-        typer.echo(visible(str(edit)))
+        say(str(edit))
     if plan.unchanged:
         summary += f"; {plural(plan.unchanged, 'value')} already up to date"
-    typer.echo(summary)
+    say(summary)
     raise typer.Exit(EXIT_OK)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import Jobs, Paths, examples, guarded, load_maps
+from cjmkit.cli.common import Jobs, Paths, examples, guarded, load_maps, say
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import UsageError
 from cjmkit.locales import LOCALES
@@ -78,6 +78,7 @@ def render(
     from cjmkit.renderers.pipeline import check_output_folder, logo_data_uri, render_project
     from cjmkit.reporters.text import write_diagnostic
     from cjmkit.terminal import console as terminal_console
+    from cjmkit.terminal import visible
 
     formats = list(dict.fromkeys(f.strip().lower() for f in to.split(",") if f.strip()))
     check_prerequisites(formats_named(formats))  # fail before the maps are loaded, not after
@@ -117,16 +118,18 @@ def render(
             progress=lambda _: bar.advance(task),
         )  # fmt: skip
     for path in result.written:
-        typer.echo(f"wrote {path}")
+        say(f"wrote {path}")
     documents = {d.display: d for d in project.documents}
     for file, why in result.failed:
-        err.print(f"cjm: cannot render {file}: {why}; run `cjm validate {file}`", markup=False)
+        err.print(visible(f"cjm: cannot render {file}: {why}; run `cjm validate {file}`"), markup=False)
         document = documents[file]
         for diagnostic in document.diagnostics[:10]:
             write_diagnostic(err, diagnostic, document.text)
     for file, why in result.not_drawn:
-        err.print(f"cjm: cannot render {file}: {why}; its other formats were not written", markup=False)
+        err.print(
+            visible(f"cjm: cannot render {file}: {why}; its other formats were not written"), markup=False
+        )
     if not result.written and not result.failed and not result.not_drawn:
-        typer.echo("nothing to render", err=True)
+        say("nothing to render", err=True)
     sys.stdout.flush()
     raise typer.Exit(EXIT_FINDINGS if result.failed or result.not_drawn else EXIT_OK)
