@@ -145,3 +145,32 @@ def test_a_journey_deliverable_counts_its_own_touchpoints_only(tmp_path: pathlib
     lint = run_cjm("lint", "--format", "json", str(tmp_path)).json()
     [shared] = lint["channels"]
     assert len(shared["touchpoints"]) == 6  # the workspace-wide ranking still counts them all
+
+
+def strict_json(text: str) -> object:
+    def refuse(constant: str) -> object:
+        raise AssertionError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_every_json_output_is_strict_json(tmp_path: pathlib.Path) -> None:
+    """NaN and Infinity are not JSON: the maps refuse them, and the writers would refuse to emit one."""
+    strict_json(run_cjm("validate", "--format", "json", str(EXAMPLES)).stdout)
+    strict_json(run_cjm("lint", "--format", "json", str(EXAMPLES)).stdout)
+    strict_json(run_cjm("lint", "--format", "sarif", str(EXAMPLES)).stdout)
+    run_cjm("render", str(EXAMPLES), "--to", "json", "--out", str(tmp_path))
+    for rendered in tmp_path.glob("*.json"):
+        strict_json(rendered.read_text(encoding="utf-8"))
+
+
+def test_a_non_finite_number_is_never_written_as_json() -> None:
+    import io
+
+    from cjmkit.analysis import AnalysisResult, StageHealth
+    from cjmkit.reporters import REPORTERS, Run
+
+    weak = StageHealth("j", "s", "S", "f.yaml", 1, 1, float("nan"), [], None, None)
+    run = Run(files=1, diagnostics=[], analysis=AnalysisResult(stages=[weak]))
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        REPORTERS["json"](run, io.StringIO())

@@ -165,7 +165,7 @@ def _from_journey(path: pathlib.Path, target: str) -> Conversion:
         # Exactly the keys the file sets, in the format's canonical order; valid against the
         # journey JSON Schema. The persona union (id or inline object) makes pydantic warn needlessly.
         values = journey.model_dump(mode="json", exclude_unset=True, warnings=False)
-        return Conversion(json.dumps(values, ensure_ascii=False, indent=2) + "\n")
+        return Conversion(json.dumps(values, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
     from cjmkit.analysis import analyse, selected_rules
     from cjmkit.renderers.context import Brand, journey_view
     from cjmkit.renderers.data import render_csv

@@ -91,4 +91,4 @@ def render_json(view: JourneyView) -> str:
             "channels": [record(c) for c in view.channel_summaries],
         },
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"

@@ -93,6 +93,6 @@ def report_sarif(run: Run, out: TextIO) -> None:
     # Streamed (no second copy as one string); control and bidi characters as \u escapes, so the
     # document is safe to print and parses to the same values.
     writer = SafeJsonWriter(out)
-    json.dump(log, writer, ensure_ascii=False, indent=2)
+    json.dump(log, writer, ensure_ascii=False, indent=2, allow_nan=False)
     writer.close()
     out.write("\n")

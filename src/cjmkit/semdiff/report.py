@@ -187,4 +187,4 @@ def report_json(comparison: Comparison, out: TextIO) -> None:
         "workspaces": [file_record(diff) for diff in comparison.workspaces],
         "journeys": [file_record(diff) for diff in comparison.journeys],
     }
-    out.write(json_safe(json.dumps(document, ensure_ascii=False, indent=2)) + "\n")
+    out.write(json_safe(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)) + "\n")
