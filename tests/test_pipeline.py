@@ -174,3 +174,18 @@ def test_a_non_finite_number_is_never_written_as_json() -> None:
     run = Run(files=1, diagnostics=[], analysis=AnalysisResult(stages=[weak]))
     with pytest.raises(ValueError, match="not JSON compliant"):
         REPORTERS["json"](run, io.StringIO())
+
+
+def test_an_inline_persona_needs_no_id(tmp_path: pathlib.Path) -> None:
+    """FORMAT.md: `persona` is a reference or an inline persona object, no id needed inline."""
+    text = journey({"id": "a", "name": "A"}).replace(
+        "title: Shop\n", "title: Shop\npersona:\n  name: Anna, 38\n  goals: [A door that fits]\n"
+    )
+    path = write(tmp_path / "shop.yaml", text)
+    assert run_cjm("validate", str(path)).exit_code == 0
+    result = run_cjm("render", str(path), "--to", "html,md,json", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    assert "Anna, 38" in (tmp_path / "out" / "shop.html").read_text(encoding="utf-8")
+    assert run_cjm("fmt", str(path)).exit_code == 0
+    assert run_cjm("fmt", "--check", str(path)).exit_code == 0
+    assert "  name: Anna, 38\n" in path.read_text(encoding="utf-8")

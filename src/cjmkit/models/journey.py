@@ -160,8 +160,16 @@ def _persona_kind(value: Any) -> str:
     return "inline" if isinstance(value, dict) else "ref"
 
 
+class InlinePersona(Persona):
+    """A persona written inside the journey: the same fields, with the id optional, since
+    nothing refers to it (FORMAT.md: "no id needed inline")."""
+
+    id: Slug | None = None  # type: ignore[assignment]
+    """Slug of the persona; optional inline."""
+
+
 PersonaField = Annotated[
-    Annotated[Slug, Tag("ref")] | Annotated[Persona, Tag("inline")],
+    Annotated[Slug, Tag("ref")] | Annotated[InlinePersona, Tag("inline")],
     Discriminator(_persona_kind),
 ]
 #: Union tags pydantic puts into error locations; the loader drops them.

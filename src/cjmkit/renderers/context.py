@@ -45,7 +45,7 @@ class MotivationsView:
 
 @dataclass(frozen=True)
 class PersonaView:
-    id: str
+    id: str | None
     name: str
     segment: str | None
     description: str | None
@@ -399,7 +399,7 @@ def journey_view(
     locale = Locale(locale_override or journey.locale or (space.locale if space else None))
     channels = {c.id: c for c in (space.channels if space else [])}
     channels.update({c.id: c for c in journey.channels})
-    persona = journey.persona if isinstance(journey.persona, Persona) else None
+    persona: Persona | None = journey.persona if isinstance(journey.persona, Persona) else None
     if isinstance(journey.persona, str) and space:
         persona = next((p for p in space.personas if p.id == journey.persona), None)
     segment = next((s for s in space.segments if s.id == journey.segment), None) if space else None
