@@ -14,7 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.tokens import CommentToken
 
-from cjmkit.editing.fmt import canonical_order
+from cjmkit.editing.fmt import canonical_order, format_text
 from cjmkit.loading.document import load_document
 from cjmkit.loading.validation import models_at
 from cjmkit.loading.yaml_source import YamlProblems, decode, parse_yaml
@@ -339,3 +339,62 @@ def test_only_maps_skips_other_yaml_quietly(tmp_path: pathlib.Path) -> None:
     result = run_cjm("fmt", "--only-maps", "--check", str(other))
     assert result.exit_code == 0
     assert other.read_text(encoding="utf-8") == "on: push\n"
+
+
+HEAD = "cjm: 1\nid: a\ntitle: T\n"
+
+# A key that moves to the `- ` line of its item takes the comments above it along: they end up
+# above the dash, at the dash's column (where a second run puts comments above a dash too).
+COMMENT_ABOVE_A_MOVED_KEY = {
+    "dash at 0": (
+        "stages:\n- name: S\n  # c\n  id: s\n",
+        "stages:\n  # c\n  - id: s\n    name: S\n",
+    ),
+    "dash at 2": (
+        "stages:\n  - name: S\n    # c\n    id: s\n",
+        "stages:\n  # c\n  - id: s\n    name: S\n",
+    ),
+    "second item, comments and blank lines, one comment staying inside": (
+        "stages:\n- id: s0\n  name: S0\n- name: S\n  # c\n    # d\n\n  id: s\n  # e\n  phase: p\n",
+        "stages:\n  - id: s0\n    name: S0\n  # c\n  # d\n\n  - id: s\n    name: S\n    # e\n    phase: p\n",
+    ),
+    "blank lines above the comment": (
+        "stages:\n- name: S\n\n  # c\n  id: s\n",
+        "stages:\n  # c\n  - id: s\n    name: S\n",
+    ),
+    "comment at column 0": (
+        "stages:\n- name: S\n# c\n  id: s\n",
+        "stages:\n  # c\n  - id: s\n    name: S\n",
+    ),
+    "nested list, dashes at 0": (
+        "stages:\n- id: s\n  name: S\n  touchpoints:\n  - name: tp\n    # c\n    id: t\n",
+        "stages:\n  - id: s\n    name: S\n    touchpoints:\n      # c\n      - id: t\n        name: tp\n",
+    ),
+    "nested list, dashes at 2": (
+        "stages:\n  - id: s\n    name: S\n    touchpoints:\n      - name: tp\n        # c\n        id: t\n",
+        "stages:\n  - id: s\n    name: S\n    touchpoints:\n      # c\n      - id: t\n        name: tp\n",
+    ),
+    "moved at two levels": (
+        "stages:\n- kpis:\n  - target: 1\n    # k\n    name: K\n    # kk\n    id: k\n  # i\n  id: s\n",
+        "stages:\n  # i\n  - id: s\n    kpis:\n      # kk\n      - id: k\n        # k\n"
+        "        name: K\n        target: 1\n",
+    ),
+    "more spaces after the dash": (
+        "channels:\n-   name: W   # trailing\n    # c\n    id: w\n",
+        "channels:\n  # c\n  - id: w\n    name: W   # trailing\n",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), COMMENT_ABOVE_A_MOVED_KEY.values(), ids=COMMENT_ABOVE_A_MOVED_KEY.keys()
+)
+def test_comments_above_a_key_moved_to_the_dash_line_are_formatted_once(text: str, expected: str) -> None:
+    text, expected = HEAD + text, HEAD + expected
+    once = format_text(text, Journey)
+    assert once == expected
+    assert format_text(once, Journey) == once
+    before, after = parse_yaml(text), parse_yaml(once)
+    assert before is not None and after is not None
+    assert same(before.data, after.data)
+    assert collections.Counter(comments(text)) == collections.Counter(comments(once))

@@ -415,7 +415,6 @@ def test_examples_are_fuzz_seeds(path: pathlib.Path) -> None:
     assert run_cjm("validate", str(path)).exit_code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="fmt bug found by fuzzing: not idempotent (editing/fmt.py)")
 def test_fmt_is_idempotent_with_a_comment_above_a_moved_id() -> None:
     """The comment above an ``id`` that fmt moves to its item's ``- `` line gets 4 spaces, and a
     second run makes them 2. Kept out of the strategies above (``id`` stays first there)."""

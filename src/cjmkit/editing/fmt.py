@@ -250,6 +250,10 @@ class _Layout(SourceText):
                         if text.strip() and not text.lstrip().startswith("#"):
                             rendered[n] = " " * column + "- " + text[column + SEQUENCE_OFFSET :]
                             break
+                        if text.lstrip().startswith("#"):
+                            # The comments of a key that moved to the dash's line now stand above
+                            # the dash: at its column, where the next run aligns them too.
+                            rendered[n] = " " * column + text.lstrip(" ")
                     return rendered
         if isinstance(item, ScalarNode) and item.style in ("|", ">") and item.start_mark.line == line:
             lines = self.block_text(item, line, last, delta, column + SEQUENCE_OFFSET)
