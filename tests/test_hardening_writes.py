@@ -574,3 +574,22 @@ def test_an_immutable_map_is_refused_even_for_root(tmp_path: pathlib.Path) -> No
         assert shop.stat().st_ino == inode and shop.read_text(encoding="utf-8") == UNFORMATTED
     finally:
         subprocess.run(["chattr", "-i", str(shop)], check=True)
+
+
+def test_render_over_a_fifo_or_read_only_output_is_refused_with_exit_1(tmp_path: pathlib.Path) -> None:
+    """render and schema write through the same writer: the same refusals, the same exit code."""
+    source = write_map(tmp_path / "maps" / "shop.yaml")
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / "shop.md")
+    result = run_cjm("render", str(source), "--to", "md", "--out", str(out))
+    assert result.exit_code == 1, result.stderr
+    assert "shop.md" in result.stderr and "internal error" not in result.stderr
+    assert stat.S_ISFIFO((out / "shop.md").stat().st_mode)
+    schema = tmp_path / "schemas"
+    schema.mkdir()
+    (schema / "journey.schema.json").write_text("{}", encoding="utf-8")
+    (schema / "journey.schema.json").chmod(0o444)
+    result = run_cjm("schema", "--out", str(schema))
+    assert result.exit_code == 1, result.stderr
+    assert (schema / "journey.schema.json").read_text(encoding="utf-8") == "{}"

@@ -1,8 +1,11 @@
-"""Exceptions the library raises; the CLI turns them into a message and exit code 2."""
+"""Exceptions the library raises; the CLI turns them into a message and their exit code."""
 
 
 class CjmError(Exception):
     """A problem that stops a command: bad usage, unreadable input folder, I/O."""
+
+    #: The command's exit code: 2 (usage or I/O) unless a subclass says otherwise.
+    exit_code = 2
 
 
 class UsageError(CjmError):

@@ -37,6 +37,9 @@ from cjmkit.errors import CjmError
 class WriteError(CjmError):
     """A file could not be written, or writing it would lose something; nothing was written to it."""
 
+    #: Exit 1 from every command (README, exit codes): the files need attention, not the call.
+    exit_code = 1
+
 
 #: Called just before the new content replaces the target; tests use it to change the file meanwhile.
 before_replace: Callable[[pathlib.Path], None] | None = None

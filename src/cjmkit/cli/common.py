@@ -68,7 +68,8 @@ def output_closed() -> typer.Exit:
 
 
 def guarded(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn library errors into a one-line message and exit 2; never a traceback unless --debug."""
+    """Turn library errors into a one-line message and their exit code (2 unless the error says
+    otherwise); never a traceback unless --debug."""
 
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -79,7 +80,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
         except BrokenPipeError:
             raise output_closed() from None
         except CjmError as error:
-            raise fail(str(error)) from None
+            raise fail(str(error), error.exit_code) from None
         except Exception as error:  # a bug: say so briefly, keep the traceback for --debug
             if State.debug:
                 raise
