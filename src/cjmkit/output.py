@@ -60,14 +60,7 @@ class Snapshot:
     def read(cls, path: pathlib.Path) -> tuple[Snapshot, bytes]:
         """The file as it is now, and its bytes (from one open, so they belong together)."""
         real = pathlib.Path(os.path.realpath(path))
-        try:
-            with open(real, "rb") as stream:
-                status = os.fstat(stream.fileno())
-                found = stream.read()
-        except FileNotFoundError:
-            raise WriteError(f"{path} was deleted since it was read; not re-created") from None
-        except OSError as error:
-            raise WriteError(f"cannot read {path} again: {_reason(error)}") from None
+        status, found = _read_again(real, path)
         snapshot = cls(real, status.st_size, status.st_mtime_ns, status.st_dev, status.st_ino, _digest(found))
         return snapshot, found
 
@@ -83,14 +76,7 @@ class Snapshot:
 
     def check(self, shown: pathlib.Path) -> None:
         """Raise :class:`WriteError` when the file is no longer the one that was read."""
-        try:
-            with open(self.path, "rb") as stream:
-                status = os.fstat(stream.fileno())
-                found = stream.read()
-        except FileNotFoundError:
-            raise WriteError(f"{shown} was deleted since it was read; not re-created") from None
-        except OSError as error:
-            raise WriteError(f"cannot read {shown} again: {_reason(error)}") from None
+        status, found = _read_again(self.path, shown)
         same = (status.st_size, status.st_mtime_ns, status.st_dev, status.st_ino) == (
             self.size,
             self.mtime_ns,
@@ -101,6 +87,17 @@ class Snapshot:
             raise WriteError(
                 f"{shown} changed since it was read; nothing written to it, run the command again"
             )
+
+
+def _read_again(path: pathlib.Path, shown: pathlib.Path) -> tuple[os.stat_result, bytes]:
+    """The file's status and bytes from one open (so they belong together), or why not."""
+    try:
+        with open(path, "rb") as stream:
+            return os.fstat(stream.fileno()), stream.read()
+    except FileNotFoundError:
+        raise WriteError(f"{shown} was deleted since it was read; not re-created") from None
+    except OSError as error:
+        raise WriteError(f"cannot read {shown} again: {_reason(error)}") from None
 
 
 def _digest(content: bytes) -> str:
