@@ -392,7 +392,7 @@ def test_a_logo_is_read_only_up_to_its_limit(tmp_path: pathlib.Path, monkeypatch
 
         return Spy()
 
-    monkeypatch.setattr(pipeline.os, "fdopen", spying_fdopen)
+    monkeypatch.setattr(os, "fdopen", spying_fdopen)
     with pytest.raises(pipeline.UsageError, match="larger than 1 KiB"):
         pipeline.logo_data_uri(logo)
     assert reads == [1025]

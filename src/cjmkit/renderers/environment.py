@@ -26,7 +26,6 @@ import functools
 import os
 import pathlib
 import re
-import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NoReturn
@@ -40,6 +39,7 @@ from jinja2.runtime import BlockReference, LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 
+from cjmkit.loading.bounded import FileTooLarge, NotRegularFile, read_bounded
 from cjmkit.renderers import filters
 
 BUILTIN = pathlib.Path(__file__).parent / "templates"
@@ -409,21 +409,20 @@ class FolderLoader(jinja2.BaseLoader):
         if not resolved.is_relative_to(self.root):
             raise SecurityError(f"template {template} is a link to a file outside {self.folder}; not read")
         try:
-            handle = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK)
+            mtime = os.stat(resolved).st_mtime_ns
+            data = read_bounded(resolved, MAX_TEMPLATE_BYTES)
+        except NotRegularFile:
+            raise SecurityError(f"template {template} is not a regular file; not read") from None
+        except FileTooLarge:
+            raise SecurityError(
+                f"template {template} is larger than {MAX_TEMPLATE_BYTES // 1024} KiB"
+            ) from None
         except OSError as error:
             raise SecurityError(f"cannot read template {template}: {error.strerror or error}") from None
-        with os.fdopen(handle, "rb") as stream:
-            status = os.fstat(stream.fileno())
-            if not stat.S_ISREG(status.st_mode):
-                raise SecurityError(f"template {template} is not a regular file; not read")
-            data = stream.read(MAX_TEMPLATE_BYTES + 1)
-        if len(data) > MAX_TEMPLATE_BYTES:
-            raise SecurityError(f"template {template} is larger than {MAX_TEMPLATE_BYTES // 1024} KiB")
         try:
             source = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise SecurityError(f"template {template} is not UTF-8: {error.reason}") from None
-        mtime = status.st_mtime_ns
 
         def uptodate() -> bool:
             try:

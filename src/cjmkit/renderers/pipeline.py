@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-import os
 import pathlib
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -15,6 +13,7 @@ import jinja2
 
 from cjmkit.analysis import AnalysisResult
 from cjmkit.errors import CjmError, UsageError
+from cjmkit.loading.bounded import FileTooLarge, NotRegularFile, read_bounded
 from cjmkit.loading.document import Document
 from cjmkit.output import write_atomic
 from cjmkit.project import Project
@@ -52,19 +51,13 @@ def logo_data_uri(path: pathlib.Path, inside: pathlib.Path | None = None) -> str
     if inside is not None and not resolved.is_relative_to(inside.resolve()):
         raise UsageError(f"logo {path}: the file is outside the workspace folder {inside}")
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
-        handle = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+        data = read_bounded(resolved, MAX_LOGO_BYTES)
+    except NotRegularFile:
+        raise UsageError(f"logo {path}: not a regular file") from None
+    except FileTooLarge:
+        raise UsageError(f"logo {path} is larger than {MAX_LOGO_BYTES // 1024} KiB") from None
     except OSError as error:
         raise UsageError(f"cannot read the logo {path}: {error.strerror or error}") from None
-    with os.fdopen(handle, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            raise UsageError(f"logo {path}: not a regular file")
-        try:
-            data = stream.read(MAX_LOGO_BYTES + 1)
-        except OSError as error:
-            raise UsageError(f"cannot read the logo {path}: {error.strerror or error}") from None
-    if len(data) > MAX_LOGO_BYTES:
-        raise UsageError(f"logo {path} is larger than {MAX_LOGO_BYTES // 1024} KiB")
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
