@@ -17,12 +17,13 @@ from cjmkit.encoding import split_bom
 from cjmkit.errors import UsageError
 from cjmkit.loading.bounded import FileTooLarge, read_bounded
 from cjmkit.loading.validation import did_you_mean
+from cjmkit.models.base import MAX_MAGNITUDE as FORMAT_MAX_MAGNITUDE
 
 COLUMNS = ("journey", "stage", "field", "value")
 FUNNEL_FIELDS = ("funnel.entered", "funnel.advanced")
 KPI_PREFIX = "kpi:"
 #: Larger magnitudes are surely a unit mistake (and would print in exponent form).
-MAX_MAGNITUDE = decimal.Decimal(10) ** 15
+MAX_MAGNITUDE = decimal.Decimal(FORMAT_MAX_MAGNITUDE)
 #: decimal's default precision: a value with more digits would be rounded in silence.
 MAX_DIGITS = 28
 
