@@ -279,7 +279,7 @@ def load(text: str) -> YamlDocument | None:
     except YAMLError as error:
         if len(text) > PURE_ERROR_LIMIT:
             # Composing a long text again only to meet the same error costs seconds.
-            raise YamlProblems([_yaml_error(text, error)]) from None
+            raise YamlProblems([_yaml_error(text, error, by_libyaml=True)]) from None
         # libyaml refused the text: the compose path reports the pure parser's message. The
         # events before the error were depth-checked, and its composer stops at the same error.
         raise Fallback from None

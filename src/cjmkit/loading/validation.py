@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from cjmkit import codes
 from cjmkit.codes import Code
 from cjmkit.diagnostics import format_path
-from cjmkit.loading.yaml_source import Positions, Problem, YamlPath
+from cjmkit.loading.yaml_source import COLON_IN_TEXT, Positions, Problem, YamlPath
 from cjmkit.models.base import MAX_MAGNITUDE, SLUG_PATTERN
 from cjmkit.models.journey import UNION_TAGS
 
@@ -129,6 +129,16 @@ def _too_large(field: str, value: Any) -> str:
     )
 
 
+def _read_as_mapping(value: Any) -> bool:
+    """Whether ``value`` is how YAML reads an unquoted text holding ': ' ("Note: this is
+    it" is the mapping {"Note": "this is it"}): one text key, and a value that is neither
+    empty nor a list or mapping."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    [(key, item)] = value.items()
+    return isinstance(key, str) and item is not None and not isinstance(item, dict | list)
+
+
 def _translate(root: type[BaseModel], error: Any, source_map: Positions) -> Problem:
     kind: str = error["type"]
     loc = _clean_loc(error["loc"])
@@ -159,6 +169,8 @@ def _translate(root: type[BaseModel], error: Any, source_map: Positions) -> Prob
         message = f"expected {_EXPECTED[kind]}, got {describe_value(value)}"
         if kind == "string_type" and isinstance(value, int | float | bool):
             message += "; put it in quotes to use it as text"
+        if kind == "string_type" and _read_as_mapping(value):
+            message = COLON_IN_TEXT
         if kind == "int_from_float":
             message = f"expected a whole number, got {value}"
     elif kind == "string_pattern_mismatch":

@@ -366,10 +366,71 @@ def _offset_position(text: str, offset: int) -> Position:
     return line, offset - start + 1
 
 
-def _yaml_error(text: str, error: YAMLError) -> Problem:
+#: What the two mistakes made most often are called, instead of the parser's words for them.
+TAB_INDENT = "tab characters cannot indent YAML; use spaces"
+TAB_ELSEWHERE = "a tab character cannot stand here in YAML; use spaces"
+COLON_IN_TEXT = "this text contains ': ' — put the whole text in quotes"
+
+#: A line up to a tab that stands in its indentation: blanks, and the indicators of a
+#: list item, complex key or value that open a nested node on the same line ("- \t- x").
+_INDENTATION = re.compile(r"[ \t]*(?:[-?:][ \t]+)*")
+_QUOTED_KEY = r"\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'"
+#: A plain key: it starts with no indicator and holds no ": " and no " #".
+_PLAIN_KEY = r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|[-?:](?=[^\s]))(?:[^:\s]|:(?=[^\s])|[ \t]+(?=[^\s#]))*"
+#: The first character of a plain text: no quote, bracket, anchor, tag or block scalar.
+_PLAIN_START = r"(?:[^\s\-?:,\[\]{}#&*!|>'\"%@`]|[-?:](?=[^\s]))"
+#: A line up to a ':' that ends no key: a key on the same line, and then a plain text.
+#: The ':' belongs to the text.
+_TEXT_BEFORE_COLON = re.compile(
+    rf"[ \t]*(?:-[ \t]+)*(?:{_QUOTED_KEY}|{_PLAIN_KEY})[ \t]*:[ \t]+{_PLAIN_START}"
+)
+#: The same for the last item of a flow list or mapping ("[Note: this: is it]"): from the
+#: '[', '{' or ',' before it, up to the ':'.
+_FLOW_TEXT_BEFORE_COLON = re.compile(
+    rf"[\[{{,][ \t]*(?:{_QUOTED_KEY}|{_PLAIN_KEY})[ \t]*:[ \t]+{_PLAIN_START}[^,\[\]{{}}]*"
+)
+
+
+def _line(text: str, number: int, breaks: re.Pattern[str]) -> str:
+    """Line ``number`` (0-based) of ``text``, without its break; "" past the end."""
+    start = ended = 0
+    for ended, match in enumerate(breaks.finditer(text), start=1):
+        if ended - 1 == number:
+            return text[start : match.start()]
+        start = match.end()
+    return text[start:] if number == ended else ""
+
+
+def _plain_words(text: str, line: int, column: int, problem: str, breaks: re.Pattern[str]) -> str | None:
+    """The tool's words for a syntax error at (0-based) ``line``, ``column``, when it is a
+    tab YAML refuses or a ': ' inside an unquoted text; None for any other error."""
+    here = _line(text, line, breaks)
+    character = here[column : column + 1]
+    if character == "\t":
+        return TAB_INDENT if _INDENTATION.fullmatch(here[: column + 1]) else TAB_ELSEWHERE
+    if character != ":" or here[column + 1 : column + 2] not in ("", " ", "\t"):
+        return None
+    before = here[:column]
+    if problem.startswith("mapping values are not allowed") and _TEXT_BEFORE_COLON.match(before):
+        return COLON_IN_TEXT
+    # "expected ',' or ']', but got ':'" (libyaml: "did not find expected ',' or ']'")
+    if "expected ','" in problem:
+        item = max(before.rfind(","), before.rfind("["), before.rfind("{"))
+        if item >= 0 and _FLOW_TEXT_BEFORE_COLON.fullmatch(before, item):
+            return COLON_IN_TEXT
+    return None
+
+
+def _yaml_error(text: str, error: YAMLError, *, by_libyaml: bool = False) -> Problem:
+    """The problem a parser's error describes. ``by_libyaml``: its marks count lines as
+    libyaml does (U+0085, U+2028 and U+2029 end one), not as ruamel's pure parser does."""
     if isinstance(error, MarkedYAMLError) and error.problem_mark is not None:
         mark = error.problem_mark
         message = error.problem or "invalid YAML"
+        breaks = _LIBYAML_BREAK if by_libyaml else _EDITOR_BREAK
+        plain = _plain_words(text, mark.line, mark.column, message, breaks)
+        if plain is not None:
+            return Problem(mark.line + 1, mark.column + 1, codes.YAML_SYNTAX, plain)
         if error.context:
             context_line = error.context_mark.line + 1 if error.context_mark else None
             where = f" (line {context_line})" if context_line else ""
@@ -404,7 +465,8 @@ def _compose(text: str, to_editor: EditorPositions | None = None) -> tuple[Node 
         return YAML(typ="safe", pure=False).compose(text), True
     except YAMLError as error:
         if len(text) > PURE_ERROR_LIMIT:
-            raise YamlProblems(_corrected([_yaml_error(text, error)], to_editor)) from None
+            problem = _yaml_error(text, error, by_libyaml=True)
+            raise YamlProblems(_corrected([problem], to_editor)) from None
     except (RecursionError, ValueError):
         # ValueError: lone surrogates (from a caller, never from a decoded file), which
         # the pure reader refuses, before it parses anything, with their position.
