@@ -135,10 +135,9 @@ def journeys(draw: st.DrawFn) -> dict[str, Any]:
             stage["barriers"] = [{"id": f"{prefix}-b{s}", "text": draw(texts)}]
         kpis = []
         for k in range(draw(st.integers(min_value=0, max_value=2))):
-            # A ratio's target and actual within 0..1: validation rejects others (V204), although
-            # FORMAT.md says KPI values are not range-limited by unit (reported).
+            # Any number under any unit: KPI values are not range-limited by unit (FORMAT.md).
             unit = draw(st.sampled_from([None, "ratio", "count", "currency"]))
-            values = st.floats(0, 1) if unit == "ratio" else numbers
+            values = numbers
             kpi: dict[str, Any] = {"id": f"{prefix}-k{s}-{k}", "name": draw(texts), "target": draw(values)}
             optional(draw, kpi, "actual", values)
             if unit is not None:

@@ -237,12 +237,6 @@ ERROR_CASES = {
     ),
     "fractional funnel": (f"{JOURNEY},search,funnel.entered,12.5", "I004", 40, "takes a whole number"),
     "negative funnel": (f"{JOURNEY},search,funnel.entered,-5", "I004", 40, "cannot be negative"),
-    "ratio out of range": (
-        f"{JOURNEY},search,kpi:search-ctr,4.1",
-        "I203",
-        40,
-        "outside 0..1 for unit 'ratio'",
-    ),
     "advanced above entered": (f"{JOURNEY},search,funnel.advanced,70000", "I203", 41, "exceeds entered"),
 }
 

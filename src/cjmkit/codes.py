@@ -75,9 +75,8 @@ UNRESOLVED_REFERENCE = Code(
     "A reference names a segment, persona, channel or touchpoint that does not exist.",
 )
 FUNNEL_ORDER = Code("V203", "funnel-order", "`funnel.advanced` exceeds `funnel.entered`.")
-UNIT_RANGE = Code(
-    "V204", "unit-range", "A KPI value is outside its unit's range (ratio 0..1, percent 0..100)."
-)
+# V204 `unit-range` is retired (KPI values are not range-limited by unit; lint rule CJM207
+# kpi-unit-mismatch hints at a likely mix-up instead): never reuse the code or its name.
 SEGMENT_REQUIRED = Code(
     "V205", "segment-required", "The workspace defines segments but the journey names none."
 )
@@ -140,7 +139,7 @@ NOT_EDITABLE = Code(
 INVALID_RESULT = Code(
     "I203",
     "invalid-result",
-    "The value would make the map invalid (a ratio of 4.1, `advanced` above `entered`).",
+    "The value would make the map invalid (`funnel.advanced` above `funnel.entered`).",
 )
 
 #: Larger map files are refused (V007): no journey map comes near this size.

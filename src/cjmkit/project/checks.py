@@ -1,4 +1,4 @@
-"""Cross-field and cross-file rules of the format: unique ids, references, funnel, units.
+"""Cross-field and cross-file rules of the format: unique ids, references, funnel order.
 
 These are validation errors (the map is wrong), not analysis findings. They
 read the parsed data rather than the models, so they also run on a file whose
@@ -8,7 +8,7 @@ skipped here; the model validation reports them.
 They run in two steps, so that files can be loaded in parallel:
 
 - ``check_file`` checks what one file decides alone (ids unique within it, `next`
-  targets, funnel order, KPI units) and notes its ``References``: what it defines for
+  targets, funnel order) and notes its ``References``: what it defines for
   other files and what it names in them, each with its position;
 - ``check_project`` resolves those references across files, from the notes alone.
 """
@@ -72,7 +72,6 @@ def reference(document: Document, path: YamlPath, value: Any) -> Reference:
     return Reference(path, line, column, value)
 
 
-UNIT_RANGES = {"ratio": (0.0, 1.0), "percent": (0.0, 100.0)}
 _SLUG = re.compile(SLUG_PATTERN)
 
 
@@ -209,8 +208,6 @@ def check_journey_file(document: Document) -> None:
             for n, target in enumerate(following if isinstance(following, list) else []):
                 resolve(document, (*here, "next", n), "touchpoint", target, touchpoints, "in this journey")
         check_funnel(document, s, stage.get("funnel"))
-        for k, kpi in items(stage, "kpis"):
-            check_kpi_units(document, ("stages", s, "kpis", k), kpi)
 
     persona = journey.get("persona")
     inline_segment = persona.get("segment") if isinstance(persona, dict) else None
@@ -285,19 +282,6 @@ def check_funnel(document: Document, stage_index: int, funnel: Any) -> None:
             codes.FUNNEL_ORDER,
             f"funnel advanced ({advanced:g}) exceeds entered ({entered:g})",
         )
-
-
-def check_kpi_units(document: Document, path: YamlPath, kpi: dict[str, Any]) -> None:
-    unit = kpi.get("unit")
-    if unit not in UNIT_RANGES:
-        return
-    low, high = UNIT_RANGES[unit]
-    for name in ("target", "actual"):
-        value = number(kpi, name)
-        if value is not None and not low <= value <= high:
-            hint = " (write 5% as 0.05)" if unit == "ratio" else ""
-            message = f"KPI {kpi.get('id')!r} {name} {value:g} is outside {low:g}..{high:g} for unit {unit!r}"
-            document.error_at((*path, name), codes.UNIT_RANGE, message + hint)
 
 
 def check_project(project: Project) -> None:

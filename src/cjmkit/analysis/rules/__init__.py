@@ -1,7 +1,7 @@
 """Analysis rules, one module per family; importing this package registers them all."""
 
-from cjmkit.analysis.rules import flow, gaps, weak
+from cjmkit.analysis.rules import flow, gaps, units, weak
 from cjmkit.analysis.rules.registry import RULES, Rule, find_rule, rule
 from cjmkit.analysis.rules.scope import Hit, Scope, quote
 
-__all__ = ["RULES", "Hit", "Rule", "Scope", "find_rule", "flow", "gaps", "quote", "rule", "weak"]
+__all__ = ["RULES", "Hit", "Rule", "Scope", "find_rule", "flow", "gaps", "quote", "rule", "units", "weak"]
