@@ -66,7 +66,7 @@ def test_validate_reports_the_analysis_settings_lint_reports(tmp_path: pathlib.P
     shown = str(workspace)
     assert validate_errors == {
         (shown, 3, 12, "V104", "unknown rule 'stage-no-kpis' (did you mean 'stage-no-kpi'?)"),
-        (shown, 5, 5, "V104", "unknown rule 'kpi-below' (did you mean 'kpi-below-target'?)"),
+        (shown, 5, 5, "V104", "unknown rule 'kpi-below' (did you mean 'kpi-off-target'?)"),
         (
             shown,
             7,
@@ -170,7 +170,7 @@ def test_a_non_finite_number_is_never_written_as_json() -> None:
     from cjmkit.analysis import AnalysisResult, StageHealth
     from cjmkit.reporters import REPORTERS, Run
 
-    weak = StageHealth("j", "s", "S", "f.yaml", 1, 1, float("nan"), [], None, None)
+    weak = StageHealth("j", "s", "S", "f.yaml", 1, 1, float("nan"), [], [], "", None, None)
     run = Run(files=1, diagnostics=[], analysis=AnalysisResult(stages=[weak]))
     with pytest.raises(ValueError, match="not JSON compliant"):
         REPORTERS["json"](run, io.StringIO())

@@ -1,5 +1,5 @@
 """Analysis: rules over each workspace (``rules``), the numbers they read (``measures``,
-``flow``) and the ranking of where to act (``ranking``), run together by ``engine``."""
+``flow``) and the ranking of where to act (``ranking``, ``growth``), run together by ``engine``."""
 
 from cjmkit.analysis.engine import (
     AnalysisResult,
@@ -8,7 +8,8 @@ from cjmkit.analysis.engine import (
     selected_rules,
     unknown_selectors,
 )
-from cjmkit.analysis.ranking import ChannelSummary, GrowthPoint, StageHealth
+from cjmkit.analysis.growth import GrowthPoint, SegmentGrowth, UnrankedStage
+from cjmkit.analysis.ranking import ChannelSummary, Reason, StageHealth, UnrankedJourney
 from cjmkit.analysis.settings import check_settings, selector_hint
 
 __all__ = [
@@ -16,7 +17,11 @@ __all__ = [
     "ChannelSummary",
     "GrowthPoint",
     "JourneyAnalysis",
+    "Reason",
+    "SegmentGrowth",
     "StageHealth",
+    "UnrankedJourney",
+    "UnrankedStage",
     "analyse",
     "check_settings",
     "selected_rules",

@@ -1,6 +1,8 @@
 """The analysis step: run the enabled rules over each scope, then rank where to act.
 
-The ranking itself (weakness score, growth points, channels) is in ``ranking``.
+The weakness score and channels are in ``ranking``, growth points and segments in ``growth``.
+Everything about a journey is keyed by its file, not its id: two standalone maps may
+share an id, and each must see only its own stages.
 """
 
 from __future__ import annotations
@@ -10,13 +12,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cjmkit.analysis.growth import (
+    GrowthPoint,
+    SegmentGrowth,
+    UnrankedStage,
+    journey_growth,
+    segment_growth,
+)
 from cjmkit.analysis.ranking import (
     ChannelSummary,
-    GrowthPoint,
     StageHealth,
+    UnrankedJourney,
+    channel_order,
     channel_summaries,
-    growth_points,
     journey_channels,
+    rankable,
     stage_health,
 )
 from cjmkit.analysis.rules import RULES, Rule, Scope
@@ -32,37 +42,42 @@ _SUPPRESS = re.compile(r"#\s*cjm:\s*ignore(?:\[([^\]]*)\])?")
 @dataclass
 class AnalysisResult:
     """What the analysis found: findings (validation errors included), weak stages, growth
-    points and channels, each list sorted for reports."""
+    points, segments and channels, each list sorted for reports."""
 
     findings: list[Diagnostic] = field(default_factory=list)
     stages: list[StageHealth] = field(default_factory=list)
+    #: Journeys whose stages all score the same, left out of ``stages``.
+    unranked: list[UnrankedJourney] = field(default_factory=list)
     growth_points: list[GrowthPoint] = field(default_factory=list)
+    #: Stages before the purchase that could not be valued (no target, no downstream figures).
+    unvalued: list[UnrankedStage] = field(default_factory=list)
+    segments: list[SegmentGrowth] = field(default_factory=list)
     channels: list[ChannelSummary] = field(default_factory=list)
-    #: Each requested journey's channels, counted over that journey alone.
+    #: Each requested journey file's channels, counted over that journey alone.
     journey_channels: dict[str, list[ChannelSummary]] = field(default_factory=dict)
 
-    def for_journey(self, file: str, journey: str) -> JourneyAnalysis:
+    def for_journey(self, file: str) -> JourneyAnalysis:
         """The part of the result about one journey file, from indexes built once (not a scan
         of every list per journey)."""
-        if self._by_file is None or self._by_journey is None:
-            self._by_file, self._by_journey = {}, {}
+        if self._by_file is None:
+            self._by_file = {}
             for finding in self.findings:
-                self._by_file.setdefault(finding.file, []).append(finding)
+                self._part(finding.file).findings.append(finding)
             for health in self.stages:
-                self._part(health.journey).stages.append(health)
+                self._part(health.file).stages.append(health)
             for point in self.growth_points:
-                self._part(point.journey).growth_points.append(point)
-            for journey_id, summaries in self.journey_channels.items():
-                self._part(journey_id).channels.extend(summaries)
-        part = self._by_journey.get(journey) or JourneyAnalysis()
-        return JourneyAnalysis(self._by_file.get(file, []), part.stages, part.growth_points, part.channels)
+                self._part(point.file).growth_points.append(point)
+            for stage in self.unvalued:
+                self._part(stage.file).unvalued.append(stage)
+            for key, summaries in self.journey_channels.items():
+                self._part(key).channels.extend(summaries)
+        return self._by_file.get(file) or JourneyAnalysis()
 
-    def _part(self, journey: str) -> JourneyAnalysis:
-        assert self._by_journey is not None
-        return self._by_journey.setdefault(journey, JourneyAnalysis())
+    def _part(self, file: str) -> JourneyAnalysis:
+        assert self._by_file is not None
+        return self._by_file.setdefault(file, JourneyAnalysis())
 
-    _by_file: dict[str, list[Diagnostic]] | None = field(default=None, repr=False, compare=False)
-    _by_journey: dict[str, JourneyAnalysis] | None = field(default=None, repr=False, compare=False)
+    _by_file: dict[str, JourneyAnalysis] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,7 @@ class JourneyAnalysis:
     findings: list[Diagnostic] = field(default_factory=list)
     stages: list[StageHealth] = field(default_factory=list)
     growth_points: list[GrowthPoint] = field(default_factory=list)
+    unvalued: list[UnrankedStage] = field(default_factory=list)
     channels: list[ChannelSummary] = field(default_factory=list)
 
 
@@ -120,13 +136,13 @@ def run_rules(scope: Scope, rules: Sequence[Rule]) -> list[Diagnostic]:
     for rule in rules:
         if not config.enabled(rule):
             continue
-        severity = config.severity_of(rule)
         for hit in rule.check(scope):
             if not hit.document.requested:
                 continue
             line, column = hit.document.source_map.value(hit.path)
             if suppressed(hit.document, line, rule):
                 continue
+            severity = config.override(rule) or hit.severity or rule.severity
             findings.append(
                 Diagnostic(
                     file=hit.document.display,
@@ -153,14 +169,34 @@ def analyse(project: Project, rules: Sequence[Rule]) -> AnalysisResult:
         if not any(document and document.requested for document in documents):
             continue  # a workspace loaded only as context of another one
         result.findings += run_rules(scope, rules)
-        shared = {channel.id: channel for channel in scope.workspace.channels} if scope.workspace else {}
+        workspace = scope.workspace
+        shared = {channel.id: channel for channel in workspace.channels} if workspace else {}
+        threshold, tolerance = scope.option(MIN_STAGE_CONVERSION), scope.kpi_tolerance
+        targets = scope.conversion_targets
+        points: list[GrowthPoint] = []
+        for document, journey in scope.journeys():
+            if not document.requested:
+                continue
+            health = stage_health(document, journey, threshold, tolerance)
+            unranked = rankable(health)
+            if unranked is None:
+                result.stages += health
+            else:
+                result.unranked.append(unranked)
+            growth = journey_growth(journey, document.display, targets)
+            points += growth.points
+            result.unvalued += growth.unranked
+        index = {(point.file, point.stage): point for point in points}
         for document, journey in scope.journeys():
             if document.requested:
-                result.stages += stage_health(document, journey, scope.option(MIN_STAGE_CONVERSION))
-                result.growth_points += growth_points(journey)
                 channels = shared | {channel.id: channel for channel in journey.channels}
-                result.journey_channels.setdefault(journey.id, []).extend(journey_channels(journey, channels))
-        result.channels += channel_summaries(scope)
+                result.journey_channels[document.display] = journey_channels(
+                    document, journey, channels, index
+                )
+        result.channels += channel_summaries(scope, index)
+        segments = {s.id: (s.name, s.kind) for s in workspace.segments} if workspace else {}
+        result.segments += segment_growth(points, segments)
+        result.growth_points += points
     validation = [
         d
         for document in project.documents
@@ -169,8 +205,9 @@ def analyse(project: Project, rules: Sequence[Rule]) -> AnalysisResult:
     ]
     result.findings = sorted(validation + result.findings, key=lambda d: d.sort_key)
     result.stages = sorted((s for s in result.stages if s.score > 0), key=lambda s: -s.score)
-    result.growth_points.sort(key=lambda g: (g.currency, -g.revenue_at_stake))
-    result.channels.sort(key=lambda c: (-len(c.touchpoints), c.channel))
+    result.growth_points.sort(key=lambda g: (g.currency, -g.revenue, g.file, g.stage))
+    result.segments.sort(key=lambda s: (s.currency, -s.revenue, s.name))
+    result.channels.sort(key=channel_order)
     return result
 
 

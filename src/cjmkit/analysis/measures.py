@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from cjmkit.models import KPI, Stage
 
 
@@ -19,13 +21,28 @@ def kpi_misses_target(kpi: KPI) -> bool:
     return kpi.actual < kpi.target if kpi.direction == "higher" else kpi.actual > kpi.target
 
 
-def kpi_gap(kpi: KPI) -> float:
-    """How far a KPI misses its target, relative to the target (0 when met; capped at 1)."""
+def kpi_miss(kpi: KPI) -> float:
+    """How far a KPI misses its target, relative to the target (0 when met or unmeasured;
+    infinite for any miss of a target of 0)."""
     if not kpi_misses_target(kpi) or kpi.actual is None:
         return 0.0
     if kpi.target == 0:
-        return 1.0
-    return min(1.0, abs(kpi.actual - kpi.target) / abs(kpi.target))
+        return math.inf
+    return abs(kpi.actual - kpi.target) / abs(kpi.target)
+
+
+def kpi_gap(kpi: KPI, tolerance: float = 0.0) -> float:
+    """The miss of a KPI beyond ``tolerance``, capped at 1 (0 when within tolerance)."""
+    miss = kpi_miss(kpi)
+    return 0.0 if miss <= tolerance else min(1.0, miss)
+
+
+def miss_text(kpi: KPI) -> str:
+    """How a KPI misses its target, in words: "30% above target" (or "off target" for a
+    target of 0, of which no share can be taken)."""
+    miss = kpi_miss(kpi)
+    side = "below" if kpi.direction == "higher" else "above"
+    return f"{side} target" if math.isinf(miss) else f"{miss:.0%} {side} target"
 
 
 def lowest_emotion(stage: Stage) -> int | None:

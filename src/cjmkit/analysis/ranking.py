@@ -1,41 +1,56 @@
-"""Where to act: weak stages scored, growth points, channels.
+"""Where to act: weak stages scored and explained, channels summed up.
 
-Weakness score of a stage (higher is weaker), the sum of:
+Weakness score of a stage (higher is weaker): the sum of the signals nothing in the map
+answers yet, each with its points:
 
-- negative emotion: minus the lowest emotion of the stage or its touchpoints (0..2);
-- emotion dip: 1 when the emotion fell by 2 or more from the previous stage;
+- negative emotion: minus the lowest emotion of the stage or its touchpoints (0..2),
+  unless the stage says what is done about it (an opportunity, an objection response or a
+  barrier recommendation);
+- emotion dip: 1 when the emotion fell by 2 or more from the previous stage, unless the
+  stage says what is done about it;
 - drop-off: 2 x (threshold - conversion) / threshold when the conversion
   (advanced / entered) is under `thresholds.min_stage_conversion` (0..2);
-- KPI gaps: for each KPI that misses its target, its gap relative to the target
-  (each at most 1; together at most 2);
-- open issues: 0.5 per objection without response and barrier without
-  recommendation (at most 2);
+- KPI misses: for each KPI that misses its target by more than `analysis.kpi_tolerance`,
+  its miss relative to the target (each at most 1; together at most 2);
+- open issues: 0.5 per objection without response and barrier without recommendation
+  (at most 2);
 - no data: 0.5 when the stage states no evidence or only an assumption.
 
-Revenue at stake of a stage (the growth points), with `economics.average_order_value`:
-
-    (entered - advanced) x downstream conversion x average order value
-
-where the downstream conversion is the product of advanced / entered over the
-stages after it up to the journey's last `purchase` stage (1 for that stage
-itself). It assumes that a customer kept at the stage would go on at the
-conversion rates observed downstream and buy one average order. Stages after the
-purchase are left out (what they lose is repeat business, which one average
-order does not measure), and so are journeys without a `purchase` stage. It
-ignores margins and repeat purchases: it ranks stages, it does not forecast
-revenue. Growth points are ranked by revenue at stake within each currency.
+When every stage of a journey scores the same (a map converted from a drawing, with no
+figures), nothing can be ranked: the journey is listed as unranked instead of as ties.
+Growth points (what reaching a target conversion is worth) are in ``growth``.
 """
 
 from __future__ import annotations
 
 import pathlib
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cjmkit.analysis.measures import conversion, kpi_gap, lowest_emotion
-from cjmkit.analysis.rules.scope import Scope
+from cjmkit.analysis.growth import GrowthPoint
+from cjmkit.analysis.measures import (
+    conversion,
+    format_number,
+    is_addressed,
+    kpi_gap,
+    lowest_emotion,
+    miss_text,
+)
+from cjmkit.analysis.rules.scope import Scope, quote
 from cjmkit.loading.document import Document
 from cjmkit.models import Channel, Journey
+
+_FEELING = {-1: "negative", -2: "very negative"}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One signal behind a weakness score: its kind, its points and a sentence for people."""
+
+    signal: str
+    points: float
+    text: str
 
 
 @dataclass(frozen=True)
@@ -47,22 +62,24 @@ class StageHealth:
     line: int
     column: int
     score: float
+    #: The reasons' sentences, in order (the short form reports show).
     signals: list[str]
+    reasons: list[Reason]
+    #: The score in words: "3.50 = negative emotion 2 + drop-off 1 + no data 0.5".
+    explanation: str
     conversion: float | None
     emotion: int | None
 
 
 @dataclass(frozen=True)
-class GrowthPoint:
+class UnrankedJourney:
+    """A journey whose stages all score the same: there is nothing to rank."""
+
     journey: str
-    stage: str
-    name: str
-    entered: int
-    advanced: int
-    lost: int
-    downstream_conversion: float
-    revenue_at_stake: float
-    currency: str
+    file: str
+    stages: int
+    score: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -73,161 +90,206 @@ class ChannelSummary:
     touchpoints: list[str]
     stages: list[str]
     average_emotion: float | None
+    #: Touchpoints whose emotion (or, without one, their stage's) is negative.
+    negative_touchpoints: int = 0
+    #: Revenue at stake at the stages the channel's touchpoints serve, per currency.
+    revenue_at_stake: dict[str, float] | None = None
 
 
-def stage_health(document: Document, journey: Journey, threshold: float) -> list[StageHealth]:
-    """Weakness of every stage; ``threshold`` is the high-drop-off rule's `min_stage_conversion`."""
-    health = []
-    previous_emotion: int | None = None
-    for index, stage in enumerate(journey.stages):
-        signals: list[str] = []
-        score = 0.0
-        lowest = lowest_emotion(stage)
-        if lowest is not None and lowest < 0:
-            score += -lowest
-            signals.append(f"emotion {lowest}")
-        if (
-            stage.emotion is not None
-            and previous_emotion is not None
-            and previous_emotion - stage.emotion >= 2
-        ):
-            score += 1
-            signals.append(f"emotion dip {previous_emotion} -> {stage.emotion}")
-        if stage.emotion is not None:
-            previous_emotion = stage.emotion
-        rate = conversion(stage)
-        if rate is not None and threshold > 0 and rate < threshold:
-            score += 2 * (threshold - rate) / threshold
-            signals.append(f"conversion {rate:.1%}")
-        gaps = [(kpi, kpi_gap(kpi)) for kpi in stage.kpis]
-        missed = [(kpi, gap) for kpi, gap in gaps if gap > 0]
-        if missed:
-            score += min(2.0, sum(gap for _, gap in missed))
-            signals += [f"KPI {kpi.id} misses target" for kpi, _ in missed]
-        open_issues = sum(1 for o in stage.objections if not o.response) + sum(
-            1 for b in stage.barriers if not b.recommendation
+def _reasons(stage_index: int, journey: Journey, threshold: float, tolerance: float) -> list[Reason]:
+    stage = journey.stages[stage_index]
+    reasons = []
+    addressed = is_addressed(stage)
+    lowest = lowest_emotion(stage)
+    if lowest is not None and lowest < 0 and not addressed:
+        reasons.append(
+            Reason(
+                "negative-emotion",
+                -lowest,
+                f"customers feel {_FEELING[max(lowest, -2)]} ({lowest}) and nothing at the stage "
+                "addresses it",
+            )
         )
-        if open_issues:
-            score += min(2.0, 0.5 * open_issues)
-            signals.append(f"{open_issues} unanswered objection(s)/barrier(s)")
-        if stage.evidence is None or stage.evidence.level == "assumption":
-            score += 0.5
-            signals.append("no data")
+    before = next((s.emotion for s in reversed(journey.stages[:stage_index]) if s.emotion is not None), None)
+    if stage.emotion is not None and before is not None and before - stage.emotion >= 2 and not addressed:
+        reasons.append(Reason("emotion-dip", 1.0, f"emotion falls from {before} to {stage.emotion}"))
+    rate = conversion(stage)
+    if rate is not None and threshold > 0 and rate < threshold:
+        reasons.append(
+            Reason(
+                "drop-off",
+                2 * (threshold - rate) / threshold,
+                f"only {rate:.1%} advance (threshold {threshold:.0%})",
+            )
+        )
+    missed = [(kpi, kpi_gap(kpi, tolerance)) for kpi in stage.kpis]
+    missed = [(kpi, gap) for kpi, gap in missed if gap > 0]
+    if missed:
+        texts = [f"KPI {quote(kpi.name)} {miss_text(kpi)}" for kpi, _ in missed]
+        reasons.append(Reason("kpi-miss", min(2.0, sum(gap for _, gap in missed)), "; ".join(texts)))
+    objections = sum(1 for o in stage.objections if not o.response)
+    barriers = sum(1 for b in stage.barriers if not b.recommendation)
+    if objections or barriers:
+        parts = [
+            f"{objections} objection{'s' if objections != 1 else ''} without response" if objections else "",
+            f"{barriers} barrier{'s' if barriers != 1 else ''} without recommendation" if barriers else "",
+        ]
+        reasons.append(
+            Reason("open-issues", min(2.0, 0.5 * (objections + barriers)), ", ".join(p for p in parts if p))
+        )
+    if stage.evidence is None or stage.evidence.level == "assumption":
+        what = "no evidence stated" if stage.evidence is None else "built on assumptions"
+        reasons.append(Reason("no-data", 0.5, what))
+    return reasons
+
+
+def explain(score: float, reasons: list[Reason]) -> str:
+    if not reasons:
+        return f"{score:.2f}: nothing to act on"
+    terms = " + ".join(f"{r.signal.replace('-', ' ')} {format_number(round(r.points, 2))}" for r in reasons)
+    return f"{score:.2f} = {terms}"
+
+
+def stage_health(
+    document: Document, journey: Journey, threshold: float, tolerance: float = 0.0
+) -> list[StageHealth]:
+    """Weakness of every stage; ``threshold`` is the high-drop-off rule's `min_stage_conversion`,
+    ``tolerance`` the workspace's `analysis.kpi_tolerance`."""
+    health = []
+    for index, stage in enumerate(journey.stages):
+        reasons = _reasons(index, journey, threshold, tolerance)
+        score = round(sum(r.points for r in reasons), 3)
+        rate = conversion(stage)
         line, column = document.source_map.value(("stages", index))
         health.append(
             StageHealth(
-                journey.id,
-                stage.id,
-                stage.name,
-                document.display,
-                line,
-                column,
-                round(score, 3),
-                signals,
-                None if rate is None else round(rate, 4),
-                stage.emotion,
+                journey=journey.id,
+                stage=stage.id,
+                name=stage.name,
+                file=document.display,
+                line=line,
+                column=column,
+                score=score,
+                signals=[r.text for r in reasons],
+                reasons=[Reason(r.signal, round(r.points, 3), r.text) for r in reasons],
+                explanation=explain(score, reasons),
+                conversion=None if rate is None else round(rate, 4),
+                emotion=stage.emotion,
             )
         )
     return health
 
 
-def growth_points(journey: Journey) -> list[GrowthPoint]:
-    economics = journey.economics
-    if economics is None:
-        return []
-    funnel_stages = [i for i, s in enumerate(journey.stages) if s.funnel and s.funnel.entered > 0]
-    if not funnel_stages:
-        return []
-    purchases = [i for i in funnel_stages if journey.stages[i].phase == "purchase"]
-    if not purchases:
-        return []
-    end = purchases[-1]
-    points = []
-    for index in (i for i in funnel_stages if i <= end):
-        stage = journey.stages[index]
-        assert stage.funnel is not None
-        downstream = 1.0
-        for later in funnel_stages:
-            if index < later <= end:
-                downstream *= conversion(journey.stages[later]) or 0.0
-        lost = stage.funnel.entered - stage.funnel.advanced
-        revenue = lost * downstream * economics.average_order_value
-        if revenue > 0:
-            points.append(
-                GrowthPoint(
-                    journey.id,
-                    stage.id,
-                    stage.name,
-                    stage.funnel.entered,
-                    stage.funnel.advanced,
-                    lost,
-                    round(downstream, 6),
-                    round(revenue, 2),
-                    economics.currency,
-                )
-            )
-    return points
+def rankable(health: list[StageHealth]) -> UnrankedJourney | None:
+    """None when the stages of one journey can be ranked; else why not.
+
+    Two or more stages that all score the same (and above 0) are ties, not a ranking: a map
+    converted from Mermaid scores 0.50 ("no data") at every stage.
+    """
+    scores = {h.score for h in health}
+    if len(health) < 2 or len(scores) != 1 or health[0].score == 0:
+        return None
+    first = health[0]
+    kinds = sorted({r.signal.replace("-", " ") for h in health for r in h.reasons})
+    return UnrankedJourney(
+        first.journey,
+        first.file,
+        len(health),
+        first.score,
+        f"all {len(health)} stages score {first.score:.2f} ({', '.join(kinds)}): add funnel figures, "
+        "KPIs with actual values or emotions to tell them apart",
+    )
 
 
-def channel_summaries(scope: Scope) -> list[ChannelSummary]:
-    """Touchpoints, stages and average emotion per channel definition, in one pass.
+#: Growth points by (file, stage id): what a channel's stages are worth.
+GrowthIndex = Mapping[tuple[str, str], GrowthPoint]
+
+
+class _Usage:
+    """What the touchpoints on one channel add up to, gathered in one pass over the journeys."""
+
+    def __init__(self) -> None:
+        self.touchpoints: list[str] = []
+        self.stages: dict[str, None] = {}
+        self.emotions: list[int] = []
+        self.negative = 0
+        self.revenue: dict[str, float] = {}
+
+    def add(
+        self,
+        document: Document,
+        journey: Journey,
+        stage_index: int,
+        touchpoint_index: int,
+        growth: GrowthIndex,
+    ) -> None:
+        stage = journey.stages[stage_index]
+        touchpoint = stage.touchpoints[touchpoint_index]
+        self.touchpoints.append(f"{journey.id}/{touchpoint.id}")
+        emotion = touchpoint.emotion if touchpoint.emotion is not None else stage.emotion
+        if emotion is not None:
+            self.emotions.append(emotion)
+            self.negative += emotion < 0
+        key = f"{journey.id}/{stage.id}"
+        if key not in self.stages:
+            self.stages[key] = None
+            point = growth.get((document.display, stage.id))
+            if point is not None:
+                self.revenue[point.currency] = round(self.revenue.get(point.currency, 0.0) + point.revenue, 2)
+
+    def summary(self, channel: Channel) -> ChannelSummary:
+        felt = self.emotions
+        return ChannelSummary(
+            channel.id,
+            channel.name,
+            channel.kind,
+            self.touchpoints,
+            list(self.stages),
+            round(sum(felt) / len(felt), 2) if felt else None,
+            self.negative,
+            dict(sorted(self.revenue.items())),
+        )
+
+
+def channel_order(summary: ChannelSummary) -> tuple[object, ...]:
+    """Most revenue at stake first (summed over currencies, which rarely mix in one
+    workspace), then most touchpoints, then the id."""
+    revenue = sum((summary.revenue_at_stake or {}).values())
+    return (-revenue, -len(summary.touchpoints), summary.channel)
+
+
+def channel_summaries(scope: Scope, growth: GrowthIndex) -> list[ChannelSummary]:
+    """Touchpoints, stages, emotions and revenue at stake per channel definition, in one pass.
 
     A journey's own channel counts only that journey's touchpoints; a workspace channel
     counts the touchpoints of every requested journey that does not define the id itself.
     """
-    touchpoints: dict[tuple[pathlib.Path | None, str], list[str]] = defaultdict(list)
-    stages: dict[tuple[pathlib.Path | None, str], dict[str, None]] = defaultdict(dict)
-    emotions: dict[tuple[pathlib.Path | None, str], list[int]] = defaultdict(list)
+    usage: dict[tuple[pathlib.Path | None, str], _Usage] = defaultdict(_Usage)
     for document, journey in scope.journeys():
         if not document.requested:
             continue
         local = {channel.id for channel in journey.channels}
-        for stage in journey.stages:
-            for touchpoint in stage.touchpoints:
+        for s, stage in enumerate(journey.stages):
+            for t, touchpoint in enumerate(stage.touchpoints):
                 key = (document.path if touchpoint.channel in local else None, touchpoint.channel)
-                touchpoints[key].append(f"{journey.id}/{touchpoint.id}")
-                stages[key][f"{journey.id}/{stage.id}"] = None
-                emotion = touchpoint.emotion if touchpoint.emotion is not None else stage.emotion
-                if emotion is not None:
-                    emotions[key].append(emotion)
+                usage[key].add(document, journey, s, t, growth)
     summaries = []
     for document, _, channel in scope.channels():
         owner = None if document is scope.workspace_document else document
         if owner is not None and not owner.requested:
             continue
-        key = (owner.path if owner else None, channel.id)
-        felt = emotions.get(key, [])
-        average = round(sum(felt) / len(felt), 2) if felt else None
-        summaries.append(
-            ChannelSummary(
-                channel.id, channel.name, channel.kind, touchpoints.get(key, []), list(stages.get(key, {})),
-                average,
-            )
-        )  # fmt: skip
+        summaries.append(usage.get((owner.path if owner else None, channel.id), _Usage()).summary(channel))
     return summaries
 
 
-def journey_channels(journey: Journey, channels: dict[str, Channel]) -> list[ChannelSummary]:
+def journey_channels(
+    document: Document, journey: Journey, channels: dict[str, Channel], growth: GrowthIndex
+) -> list[ChannelSummary]:
     """The channels one journey uses, counted over that journey alone: its deliverable shows
     how this segment meets the company, and its size does not grow with the workspace."""
-    touchpoints: dict[str, list[str]] = defaultdict(list)
-    stages: dict[str, dict[str, None]] = defaultdict(dict)
-    emotions: dict[str, list[int]] = defaultdict(list)
-    for stage in journey.stages:
-        for touchpoint in stage.touchpoints:
-            if touchpoint.channel not in channels:
-                continue
-            touchpoints[touchpoint.channel].append(f"{journey.id}/{touchpoint.id}")
-            stages[touchpoint.channel][f"{journey.id}/{stage.id}"] = None
-            emotion = touchpoint.emotion if touchpoint.emotion is not None else stage.emotion
-            if emotion is not None:
-                emotions[touchpoint.channel].append(emotion)
-    summaries = []
-    for identifier, used in touchpoints.items():
-        channel = channels[identifier]
-        felt = emotions[identifier]
-        average = round(sum(felt) / len(felt), 2) if felt else None
-        summaries.append(
-            ChannelSummary(channel.id, channel.name, channel.kind, used, list(stages[identifier]), average)
-        )
-    return sorted(summaries, key=lambda c: (-len(c.touchpoints), c.channel))
+    usage: dict[str, _Usage] = defaultdict(_Usage)
+    for s, stage in enumerate(journey.stages):
+        for t, touchpoint in enumerate(stage.touchpoints):
+            if touchpoint.channel in channels:
+                usage[touchpoint.channel].add(document, journey, s, t, growth)
+    return sorted((used.summary(channels[key]) for key, used in usage.items()), key=channel_order)

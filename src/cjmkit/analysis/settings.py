@@ -20,8 +20,13 @@ from cjmkit.models import Workspace
 
 
 def selector_hint(selector: str) -> str:
-    names = [r.slug for r in RULES.values()] + [r.code for r in RULES.values()]
-    return did_you_mean(selector, names)
+    """" (did you mean 'slug'?)" for a mistyped rule name; a former slug suggests the current one."""
+    names = {name: r.slug for r in RULES.values() for name in (r.slug, *r.aliases)}
+    names |= {r.code: r.code for r in RULES.values()}
+    hint = did_you_mean(selector, list(names))
+    for name, current in names.items():
+        hint = hint.replace(repr(name), repr(current))
+    return hint
 
 
 def _number(value: Any) -> float | None:
@@ -78,8 +83,9 @@ class RuleSettings:
     def enabled(self, rule: Rule) -> bool:
         return not any(rule.matches(name) for name in self.ignore)
 
-    def severity_of(self, rule: Rule) -> Severity:
-        for name in (rule.slug, rule.code):
-            if name in self.severity:
-                return Severity(self.severity[name])
-        return rule.severity
+    def override(self, rule: Rule) -> Severity | None:
+        """The severity the workspace sets for ``rule`` (by slug, former slug or code), or None."""
+        for name, value in self.severity.items():
+            if find_rule(name) is rule:
+                return Severity(value)
+        return None

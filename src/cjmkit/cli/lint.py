@@ -17,6 +17,7 @@ EPILOG = examples(
     "cjm lint examples/ --fail-on warning      # exit 1 on any warning too",
     "cjm lint maps/ --select CJM2 --ignore emotion-dip",
     "cjm lint --format sarif > cjm.sarif       # for GitHub code scanning",
+    "cjm lint --quiet                          # findings only, as a pre-commit hook shows them",
 )
 
 
@@ -44,6 +45,12 @@ def lint(
     fail_on: Annotated[
         Severity, typer.Option("--fail-on", help="Exit 1 when a finding has this severity or a worse one.")
     ] = Severity.ERROR,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Only the findings: no ranking, no summary (for pre-commit hooks)."
+        ),
+    ] = False,
 ) -> None:
     """Find gaps and weak stages in journey maps and rank where to act."""
     from cjmkit.analysis import analyse, selected_rules, selector_hint, unknown_selectors
@@ -58,6 +65,8 @@ def lint(
         diagnostics=analysis.findings,
         sources={d.display: d.text for d in project.documents},
         analysis=analysis,
+        fail_on=fail_on,
+        quiet=quiet,
     )
     REPORTERS[output_format.value](run, sys.stdout)
     failing = any(d.severity.rank >= fail_on.rank for d in analysis.findings)

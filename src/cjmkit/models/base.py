@@ -47,6 +47,9 @@ Count = Annotated[int, Field(ge=0, le=MAX_MAGNITUDE)]
 Amount = Annotated[float, Field(allow_inf_nan=False, gt=0, le=MAX_MAGNITUDE)]
 """A sum of money above 0, at most 10^15."""
 
+Ratio = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1)]
+"""A share from 0 to 1, e.g. 0.25 for 25 %."""
+
 Emotion = Annotated[int, Field(ge=-2, le=2)]
 """Integer from -2 (very negative) to +2 (very positive)."""
 

@@ -18,6 +18,7 @@ from cjmkit.models.base import (
     Model,
     Number,
     Phase,
+    Ratio,
     Slug,
     Text,
     TextList,
@@ -74,6 +75,9 @@ class Funnel(Model):
     """Customers who reached the stage."""
     advanced: Count
     """Customers who moved on to the next stage (at most `entered`)."""
+    target: Ratio | None = None
+    """Target conversion (advanced / entered, 0..1); a stage under it is a growth point.
+    Overrides `analysis.conversion_targets` of the workspace for this stage."""
 
 
 class Evidence(Model):
@@ -92,6 +96,10 @@ class Economics(Model):
     """ISO 4217 code, e.g. RUB, EUR, USD."""
     average_order_value: Amount
     """Average revenue of one purchase."""
+    margin: Ratio | None = None
+    """Share of revenue that is profit (0..1); adds profit beside revenue to the growth points."""
+    lifetime_value: Amount | None = None
+    """Revenue of one customer over the whole relationship; adds the long-term view."""
 
 
 class Touchpoint(Model):

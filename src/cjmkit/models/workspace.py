@@ -12,6 +12,8 @@ from cjmkit.models.base import (
     Count,
     Model,
     Number,
+    Phase,
+    Ratio,
     SegmentKind,
     Severity,
     Slug,
@@ -89,6 +91,11 @@ class AnalysisSettings(Model):
     """Severity overrides by rule slug or code."""
     thresholds: dict[str, Number] = {}
     """Numbers the rules compare against, by option name; each rule declares its own (`cjm rules`)."""
+    conversion_targets: dict[Phase, Ratio] = {}
+    """Target conversion (0..1) per phase, e.g. `consideration: 0.25`; a stage's own
+    `funnel.target` wins. Stages under their target are the growth points."""
+    kpi_tolerance: Ratio | None = None
+    """Relative miss that still counts as on target (default 0.05: 0.475 meets a target of 0.5)."""
 
 
 class RenderSettings(Model):

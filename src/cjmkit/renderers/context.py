@@ -404,7 +404,7 @@ def journey_view(
         persona = next((p for p in space.personas if p.id == journey.persona), None)
     segment = next((s for s in space.segments if s.id == journey.segment), None) if space else None
     # From indexes built once per analysis: filtering every list here made a workspace quadratic.
-    found = analysis.for_journey(document.display, journey.id)
+    found = analysis.for_journey(document.display)
     health = {h.stage: h for h in found.stages}
     currency = journey.economics.currency if journey.economics else None
     widest = max((s.funnel.entered for s in journey.stages if s.funnel), default=0)

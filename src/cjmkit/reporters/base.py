@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cjmkit.diagnostics import Diagnostic
+from cjmkit.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
     from cjmkit.analysis import AnalysisResult
@@ -20,3 +20,7 @@ class Run:
     diagnostics: list[Diagnostic]
     sources: Mapping[str, str] = field(default_factory=dict)
     analysis: AnalysisResult | None = None
+    #: lint: the severity that fails the run (the summary names those findings first).
+    fail_on: Severity | None = None
+    #: lint --quiet: the findings alone, no ranking and no summary.
+    quiet: bool = False

@@ -1,17 +1,21 @@
 """Stable machine formats.
 
 validate: ``{"files": N, "errors": [...]}``;
-lint: ``{"files": N, "findings": [...], "stages": [...], "growth_points": [...], "channels": [...]}``.
+lint: ``{"files": N, "findings": [...], "summary": {...}, "stages": [...], "unranked": [...],
+"growth_points": [...], "unvalued": [...], "segments": [...], "channels": [...]}``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from cjmkit.diagnostics import Diagnostic
+from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.reporters.base import Run
+
+if TYPE_CHECKING:
+    from cjmkit.analysis import StageHealth
 from cjmkit.terminal import SafeJsonWriter
 
 
@@ -43,15 +47,35 @@ def record(result: Any) -> dict[str, Any]:
     return {item.name: getattr(result, item.name) for item in dataclasses.fields(result)}
 
 
+def stage_record(health: StageHealth) -> dict[str, Any]:
+    """A weak stage, its reasons as objects."""
+    return {**record(health), "reasons": [record(reason) for reason in health.reasons]}
+
+
+def summary_record(run: Run) -> dict[str, Any]:
+    """Findings per severity, and how many are blocking (at ``--fail-on`` or worse)."""
+    fail_on = run.fail_on or Severity.ERROR
+    counts = {severity.value: 0 for severity in Severity}
+    for diagnostic in run.diagnostics:
+        counts[diagnostic.severity.value] += 1
+    blocking = sum(1 for d in run.diagnostics if d.severity.rank >= fail_on.rank)
+    return {**counts, "blocking": blocking, "fail_on": fail_on.value}
+
+
 def report_json(run: Run, out: TextIO) -> None:
     document: dict[str, Any] = {"files": run.files}
     if run.analysis is None:
         document["errors"] = [diagnostic_record(d) for d in run.diagnostics]
     else:
         document["findings"] = [diagnostic_record(d, finding=True) for d in run.diagnostics]
-        document["stages"] = [record(s) for s in run.analysis.stages]
-        document["growth_points"] = [record(g) for g in run.analysis.growth_points]
-        document["channels"] = [record(c) for c in run.analysis.channels]
+        analysis = run.analysis
+        document["summary"] = summary_record(run)
+        document["stages"] = [stage_record(s) for s in analysis.stages]
+        document["unranked"] = [record(u) for u in analysis.unranked]
+        document["growth_points"] = [record(g) for g in analysis.growth_points]
+        document["unvalued"] = [record(u) for u in analysis.unvalued]
+        document["segments"] = [record(s) for s in analysis.segments]
+        document["channels"] = [record(c) for c in analysis.channels]
     # Streamed (no second copy as one string); control and bidi characters as \u escapes, so the
     # document is safe to print and parses to the same values.
     writer = SafeJsonWriter(out)

@@ -303,35 +303,42 @@ def stage_unevidenced(scope: Scope) -> Iterator[Hit]:
             )
 
 
-@rule("CJM111", "phase-order", "error", "Phases run backwards.")
+#: Phases before the purchase: a stage in one of them after the purchase runs backwards.
+PRE_PURCHASE = PHASE_ORDER[: PHASE_ORDER.index("purchase")]
+
+
+@rule("CJM111", "phase-order", "warning", "A pre-purchase stage comes after the purchase.")
 def phase_order(scope: Scope) -> Iterator[Hit]:
-    """A stage's phase comes before the phase of an earlier stage, e.g. `retention`
-    before `purchase`.
+    """A stage in a pre-purchase phase (`awareness`, `consideration`) comes after a stage
+    in `purchase` or a later phase.
 
-    Why: phases follow the customer lifecycle (awareness, consideration, purchase,
-    onboarding, usage, retention, advocacy). A phase running backwards is usually
-    a mislabelled stage or stages in the wrong order, and it breaks the funnel
-    and the post-purchase analysis.
+    After the purchase, phases may come in any order: a loyalty loop (a `retention` stage
+    after an `advocacy` stage, a repeat `purchase` after `retention`) is how customers
+    really live. Going back before the purchase is not.
 
-    Example: a `retention` stage followed by a `purchase` stage.
+    Why: a pre-purchase stage after the purchase is usually a mislabelled stage or stages
+    in the wrong order; it breaks the funnel, the growth points and the post-purchase
+    analysis.
 
-    Fix: put the stages in the customer's order, or correct the `phase`.
+    Example: a `purchase` stage followed by a `consideration` stage.
+
+    Fix: put the stages in the customer's order, or correct the `phase` (a second look
+    at the offer after buying is `retention` or `usage`, not `consideration`).
     """
     for document, journey in scope.journeys():
-        furthest: tuple[int, str] | None = None
+        bought: str | None = None
         for index, stage in enumerate(journey.stages):
             if stage.phase is None:
                 continue
-            rank = PHASE_ORDER.index(stage.phase)
-            if furthest and rank < furthest[0]:
+            if bought is not None and stage.phase in PRE_PURCHASE:
                 yield Hit(
                     document,
                     ("stages", index, "phase"),
-                    f"stage {quote(stage.name)} is in phase '{stage.phase}' but comes after stage "
-                    f"{quote(furthest[1])} in phase '{PHASE_ORDER[furthest[0]]}'",
+                    f"stage {quote(stage.name)} is in phase '{stage.phase}' but comes after "
+                    f"stage {quote(bought)}, which is already past the purchase",
                     journey.id,
                     stage.id,
                     stage.id,
                 )
-            elif furthest is None or rank > furthest[0]:
-                furthest = (rank, stage.name)
+            elif bought is None and stage.phase not in PRE_PURCHASE:
+                bought = stage.name

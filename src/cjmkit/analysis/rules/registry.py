@@ -43,6 +43,9 @@ class Rule:
     summary: str
     check: Check
     options: tuple[Option, ...] = ()
+    #: Former slugs, still accepted wherever a rule is named (ignore lists, severities,
+    #: `--select`, suppression comments), so configurations written for them keep working.
+    aliases: tuple[str, ...] = ()
 
     @property
     def family(self) -> str:
@@ -54,8 +57,9 @@ class Rule:
         return inspect.getdoc(self.check) or self.summary
 
     def matches(self, selector: str) -> bool:
-        """``selector`` is this rule's slug, its code, or a prefix of its code (``CJM2``)."""
-        return selector == self.slug or self.code.startswith(selector.upper())
+        """``selector`` is this rule's slug (or a former one), its code, or a prefix of its
+        code (``CJM2``)."""
+        return selector == self.slug or selector in self.aliases or self.code.startswith(selector.upper())
 
 
 RULES: dict[str, Rule] = {}
@@ -64,24 +68,30 @@ OPTIONS: dict[str, Option] = {}
 
 
 def rule(
-    code: str, slug: str, severity: str, summary: str, options: Iterable[Option] = ()
+    code: str,
+    slug: str,
+    severity: str,
+    summary: str,
+    options: Iterable[Option] = (),
+    aliases: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
     """Register a check function as a rule; duplicate codes, slugs or option names are refused."""
 
     def register(check: Check) -> Check:
-        if code in RULES or any(r.slug == slug for r in RULES.values()):
+        names = {slug, *aliases}
+        if code in RULES or any(names & {r.slug, *r.aliases} for r in RULES.values()):
             raise ValueError(f"rule {code} {slug} is registered twice")
         declared = tuple(options)
         for option in declared:
             if option.name in OPTIONS:
                 raise ValueError(f"rule option {option.name} is declared twice")
             OPTIONS[option.name] = option
-        RULES[code] = Rule(code, slug, Severity(severity), summary, check, declared)
+        RULES[code] = Rule(code, slug, Severity(severity), summary, check, declared, tuple(aliases))
         return check
 
     return register
 
 
 def find_rule(name: str) -> Rule | None:
-    """A rule by slug or code."""
-    return next((r for r in RULES.values() if name in (r.slug, r.code, r.code.lower())), None)
+    """A rule by slug (or former slug) or code."""
+    return next((r for r in RULES.values() if name in (r.slug, r.code, r.code.lower(), *r.aliases)), None)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from cjmkit.diagnostics import Severity
 from cjmkit.loading.document import Document
 from cjmkit.loading.yaml_source import YamlPath
 from cjmkit.models import Channel, Journey, Persona, Stage, Workspace
@@ -13,6 +14,9 @@ from cjmkit.models import Channel, Journey, Persona, Stage, Workspace
 if TYPE_CHECKING:
     from cjmkit.analysis.rules.registry import Option
 from cjmkit.terminal import visible
+
+#: Default of `analysis.kpi_tolerance`: a KPI within 5 % of its target is on target.
+KPI_TOLERANCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class Hit:
     journey: str | None = None
     stage: str | None = None
     subject: str | None = None
+    #: The hit's own severity, for rules that grade their findings; None: the rule's.
+    severity: Severity | None = None
 
 
 @dataclass
@@ -37,6 +43,19 @@ class Scope:
     @property
     def workspace(self) -> Workspace | None:
         return self.workspace_document.workspace if self.workspace_document else None
+
+    @property
+    def kpi_tolerance(self) -> float:
+        """Relative KPI miss that still counts as on target (`analysis.kpi_tolerance`)."""
+        settings = self.workspace.analysis if self.workspace else None
+        value = settings.kpi_tolerance if settings else None
+        return KPI_TOLERANCE if value is None else value
+
+    @property
+    def conversion_targets(self) -> Mapping[str, float]:
+        """Target conversion per phase (`analysis.conversion_targets`)."""
+        settings = self.workspace.analysis if self.workspace else None
+        return {str(phase): value for phase, value in settings.conversion_targets.items()} if settings else {}
 
     def option(self, option: Option) -> float:
         """The workspace's value of a rule option (`analysis.thresholds`), else its default."""

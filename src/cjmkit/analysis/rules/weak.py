@@ -5,17 +5,38 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from cjmkit.analysis.measures import conversion, format_number, is_addressed, kpi_misses_target
+from cjmkit.analysis.measures import conversion, format_number, is_addressed, kpi_miss, miss_text
 from cjmkit.analysis.rules.registry import Option, rule
 from cjmkit.analysis.rules.scope import Hit, Scope, quote
+from cjmkit.diagnostics import Severity
+
+KPI_MAJOR_MISS = Option(
+    "kpi_major_miss",
+    0.2,
+    "A KPI missing its target by more than this share of the target is a warning; a smaller "
+    "miss (beyond `analysis.kpi_tolerance`) is info.",
+    minimum=0,
+)
 
 
-@rule("CJM201", "kpi-below-target", "warning", "A KPI misses its target.")
-def kpi_below_target(scope: Scope) -> Iterator[Hit]:
-    """A measured KPI is worse than its target: below it when `direction: higher`
-    (the default), above it when `direction: lower` (costs, times, bounce rates).
+@rule(
+    "CJM201",
+    "kpi-off-target",
+    "warning",
+    "A KPI misses its target by more than the tolerance.",
+    options=[KPI_MAJOR_MISS],
+    aliases=["kpi-below-target"],
+)
+def kpi_off_target(scope: Scope) -> Iterator[Hit]:
+    """A measured KPI is on the wrong side of its target: below it when `direction:
+    higher` (the default), above it when `direction: lower` (costs, times, bounce rates),
+    by more than `analysis.kpi_tolerance` of the target (default 0.05: 0.475 is on a
+    target of 0.5). A miss larger than `thresholds.kpi_major_miss` of the target (default
+    0.2) is a warning; a smaller one is info. A severity set in `cjm.yaml` applies to both.
+    The rule was called `kpi-below-target`; that name still works everywhere.
 
-    Why: the KPIs under target are the stages to work on first.
+    Why: the KPIs far off target are the stages to work on first; a KPI a hair off
+    target is noise.
 
     Example:
 
@@ -28,19 +49,23 @@ def kpi_below_target(scope: Scope) -> Iterator[Hit]:
     Fix: act on the stage (see its objections, barriers and opportunities), or
     revise a target that was never realistic.
     """
+    tolerance = scope.kpi_tolerance
+    major = scope.option(KPI_MAJOR_MISS)
     for document, journey, index, stage in scope.stages():
         for number, kpi in enumerate(stage.kpis):
-            if kpi_misses_target(kpi) and kpi.actual is not None:
-                side = "below" if kpi.direction == "higher" else "above"
-                yield Hit(
-                    document,
-                    ("stages", index, "kpis", number),
-                    f"KPI {quote(kpi.name)} at stage {quote(stage.name)} is {side} target: "
-                    f"{format_number(kpi.actual)} vs {format_number(kpi.target)}",
-                    journey.id,
-                    stage.id,
-                    kpi.id,
-                )
+            miss = kpi_miss(kpi)
+            if kpi.actual is None or miss <= tolerance:
+                continue
+            yield Hit(
+                document,
+                ("stages", index, "kpis", number),
+                f"KPI {quote(kpi.name)} at stage {quote(stage.name)} is {miss_text(kpi)}: "
+                f"{format_number(kpi.actual)} vs {format_number(kpi.target)}",
+                journey.id,
+                stage.id,
+                kpi.id,
+                Severity.WARNING if miss > major else Severity.INFO,
+            )
 
 
 @rule("CJM202", "kpi-unmeasured", "info", "A KPI has a target but no actual value.")
