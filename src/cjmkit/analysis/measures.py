@@ -31,10 +31,16 @@ def kpi_miss(kpi: KPI) -> float:
     return abs(kpi.actual - kpi.target) / abs(kpi.target)
 
 
+def beyond_tolerance(miss: float, tolerance: float) -> bool:
+    """Whether a relative miss exceeds the tolerance; a miss equal to it (0.475 against 0.5
+    at 5 %, which floating point makes 0.05000000000000004) is within."""
+    return miss > tolerance + 1e-9
+
+
 def kpi_gap(kpi: KPI, tolerance: float = 0.0) -> float:
     """The miss of a KPI beyond ``tolerance``, capped at 1 (0 when within tolerance)."""
     miss = kpi_miss(kpi)
-    return 0.0 if miss <= tolerance else min(1.0, miss)
+    return min(1.0, miss) if beyond_tolerance(miss, tolerance) else 0.0
 
 
 def miss_text(kpi: KPI) -> str:

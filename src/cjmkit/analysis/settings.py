@@ -20,7 +20,7 @@ from cjmkit.models import Workspace
 
 
 def selector_hint(selector: str) -> str:
-    """" (did you mean 'slug'?)" for a mistyped rule name; a former slug suggests the current one."""
+    """ " (did you mean 'slug'?)" for a mistyped rule name; a former slug suggests the current one."""
     names = {name: r.slug for r in RULES.values() for name in (r.slug, *r.aliases)}
     names |= {r.code: r.code for r in RULES.values()}
     hint = did_you_mean(selector, list(names))

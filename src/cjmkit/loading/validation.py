@@ -146,6 +146,10 @@ def _translate(root: type[BaseModel], error: Any, source_map: Positions) -> Prob
     ctx = error.get("ctx") or {}
     field = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
     where = source_map.value(loc)
+    if loc and loc[-1] == "[key]":  # a mapping key of the wrong kind: point at the key itself
+        loc = loc[:-1]
+        field = f"a key of {loc[-2]}" if len(loc) > 1 else "a key"
+        where = source_map.key(loc)
     code: Code = codes.INVALID_VALUE
     message = error["msg"]
 

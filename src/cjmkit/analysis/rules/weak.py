@@ -5,7 +5,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from cjmkit.analysis.measures import conversion, format_number, is_addressed, kpi_miss, miss_text
+from cjmkit.analysis.measures import (
+    beyond_tolerance,
+    conversion,
+    format_number,
+    is_addressed,
+    kpi_miss,
+    miss_text,
+)
 from cjmkit.analysis.rules.registry import Option, rule
 from cjmkit.analysis.rules.scope import Hit, Scope, quote
 from cjmkit.diagnostics import Severity
@@ -54,7 +61,7 @@ def kpi_off_target(scope: Scope) -> Iterator[Hit]:
     for document, journey, index, stage in scope.stages():
         for number, kpi in enumerate(stage.kpis):
             miss = kpi_miss(kpi)
-            if kpi.actual is None or miss <= tolerance:
+            if kpi.actual is None or not beyond_tolerance(miss, tolerance):
                 continue
             yield Hit(
                 document,
