@@ -95,6 +95,11 @@ class ChannelSummary:
     #: Revenue at stake at the stages the channel's touchpoints serve, per currency.
     revenue_at_stake: dict[str, float] | None = None
 
+    @property
+    def currency(self) -> str | None:
+        """The currency the channel is ranked in: its first (currencies rarely mix in one workspace)."""
+        return next(iter(self.revenue_at_stake or {}), None)
+
 
 def _reasons(stage_index: int, journey: Journey, threshold: float, tolerance: float) -> list[Reason]:
     stage = journey.stages[stage_index]
@@ -252,10 +257,11 @@ class _Usage:
 
 
 def channel_order(summary: ChannelSummary) -> tuple[object, ...]:
-    """Most revenue at stake first (summed over currencies, which rarely mix in one
-    workspace), then most touchpoints, then the id."""
-    revenue = sum((summary.revenue_at_stake or {}).values())
-    return (-revenue, -len(summary.touchpoints), summary.channel)
+    """By currency (channels with no revenue at stake last), most revenue at stake first,
+    then most touchpoints, then the id."""
+    currency = summary.currency
+    revenue = (summary.revenue_at_stake or {}).get(currency, 0.0) if currency else 0.0
+    return (currency is None, currency or "", -revenue, -len(summary.touchpoints), summary.channel)
 
 
 def channel_summaries(scope: Scope, growth: GrowthIndex) -> list[ChannelSummary]:

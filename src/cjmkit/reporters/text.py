@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from rich.console import Console
 from rich.text import Text
@@ -13,9 +14,11 @@ from cjmkit.diagnostics import Diagnostic, Severity, plural
 from cjmkit.reporters.base import Run
 
 if TYPE_CHECKING:
-    from cjmkit.analysis import AnalysisResult
+    from cjmkit.analysis import AnalysisResult, ChannelSummary, SegmentGrowth
 from cjmkit.terminal import console as terminal_console
 from cjmkit.terminal import same_width, visible
+
+T = TypeVar("T")
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold cyan"}
 _EXCERPT_WIDTH = 100
@@ -165,10 +168,21 @@ def money(value: float, currency: str) -> str:
     return f"{value:,.0f} {currency}"
 
 
+def by_currency(
+    items: Sequence[T], currency: Callable[[T], str | None]
+) -> Iterator[tuple[list[str], list[T]]]:
+    """The top five of each currency's ranking, each headed by its currency when several are
+    ranked (sums in different currencies are not compared)."""
+    groups = [(key, list(group)[:5]) for key, group in itertools.groupby(items, key=currency) if key]
+    for key, group in groups:
+        yield ([f"  in {key}:"] if len(groups) > 1 else []), group
+
+
 def growth_section(analysis: AnalysisResult) -> list[str]:
     lines = []
-    for _, points in itertools.groupby(analysis.growth_points, key=lambda p: p.currency):
-        for rank, point in enumerate(list(points)[:5], 1):
+    for head, points in by_currency(analysis.growth_points, lambda p: p.currency):
+        lines += head
+        for rank, point in enumerate(points, 1):
             worth = [f"+{money(point.revenue, point.currency)}"]
             if point.profit is not None:
                 worth.append(f"profit +{point.profit:,.0f}")
@@ -204,28 +218,35 @@ def growth_section(analysis: AnalysisResult) -> list[str]:
 
 def segment_section(analysis: AnalysisResult) -> list[str]:
     lines = []
-    for rank, segment in enumerate(analysis.segments[:5], 1):
-        kind = " (B2B stakeholder)" if segment.kind == "b2b-stakeholder" else ""
-        worth = money(segment.revenue, segment.currency)
-        if segment.profit is not None:
-            worth += f", profit {segment.profit:,.0f}"
-        lines.append(
-            f"  {rank}. {segment.name}{kind}  {worth} "
-            f"({plural(segment.growth_points, 'growth point')}, {plural(len(segment.journeys), 'journey')})"
-        )
+    for head, segments in by_currency(analysis.segments, lambda s: s.currency):
+        lines += head
+        lines += [segment_line(rank, segment) for rank, segment in enumerate(segments, 1)]
     return ["Segments by revenue at stake", *lines] if len(analysis.segments) > 1 else []
 
 
+def segment_line(rank: int, segment: SegmentGrowth) -> str:
+    kind = " (B2B stakeholder)" if segment.kind == "b2b-stakeholder" else ""
+    worth = money(segment.revenue, segment.currency)
+    if segment.profit is not None:
+        worth += f", profit {segment.profit:,.0f}"
+    return (
+        f"  {rank}. {segment.name}{kind}  {worth} "
+        f"({plural(segment.growth_points, 'growth point')}, {plural(len(segment.journeys), 'journey')})"
+    )
+
+
 def channel_section(analysis: AnalysisResult) -> list[str]:
-    ranked = [c for c in analysis.channels if c.revenue_at_stake]
     lines = []
-    for rank, channel in enumerate(ranked[:5], 1):
-        worth = ", ".join(money(v, k) for k, v in (channel.revenue_at_stake or {}).items())
-        negative = f", {channel.negative_touchpoints} negative" if channel.negative_touchpoints else ""
-        lines.append(
-            f"  {rank}. {channel.name}  {worth} ({plural(len(channel.touchpoints), 'touchpoint')}{negative})"
-        )
+    for head, channels in by_currency(analysis.channels, lambda c: c.currency):
+        lines += head
+        lines += [channel_line(rank, channel) for rank, channel in enumerate(channels, 1)]
     return ["Channels by revenue at stake at their stages", *lines] if lines else []
+
+
+def channel_line(rank: int, channel: ChannelSummary) -> str:
+    worth = ", ".join(money(v, k) for k, v in (channel.revenue_at_stake or {}).items())
+    negative = f", {channel.negative_touchpoints} negative" if channel.negative_touchpoints else ""
+    return f"  {rank}. {channel.name}  {worth} ({plural(len(channel.touchpoints), 'touchpoint')}{negative})"
 
 
 def summary(run: Run) -> Text:
