@@ -115,7 +115,13 @@ def rules_table() -> str:
     lines += ["| option | rule | default | allowed | meaning |", "|---|---|---|---|---|"]
     for rule in sorted(RULES.values(), key=lambda r: r.code):
         for option in rule.options:
-            allowed = f"{option.minimum:g}..{option.maximum:g}" if option.maximum is not None else "any"
+            low, high = option.minimum, option.maximum
+            allowed = (
+                f"{low:g}..{high:g}" if low is not None and high is not None
+                else f">= {low:g}" if low is not None
+                else f"<= {high:g}" if high is not None
+                else "any"
+            )  # fmt: skip
             cells = [f"`{option.name}`", f"`{rule.slug}`", f"{option.default:g}", allowed, option.summary]
             lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     return "\n".join(lines) + "\n"

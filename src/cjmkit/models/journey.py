@@ -61,7 +61,8 @@ class KPI(Model):
     actual: Number | None = None
     """The measured value; absent while unmeasured."""
     unit: Unit | None = None
-    """`ratio` (0..1), `percent` (0..100), `count`, `currency`, `seconds` or `score`."""
+    """`ratio` (0.25 is 25 %), `percent` (25 is 25 %), `count`, `currency`, `seconds` or `score`.
+    Values are not range-limited: a retention of 110 % or a growth of -5 % is valid."""
     direction: Direction = "higher"
     """Which way is better: `higher` or `lower`."""
     source: Text | None = None

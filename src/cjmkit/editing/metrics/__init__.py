@@ -20,7 +20,7 @@ indentation; in a one-line ``{...}`` mapping it is added before the ``}``.
 
 The whole CSV is checked before anything is written: unknown journeys, stages
 or KPIs, bad numbers, repeated rows, and values that would make a map invalid
-(a ratio of 4.1, advanced above entered) are all reported with their CSV line
+(advanced above entered, a negative count) are all reported with their CSV line
 and a code of the I family (the README lists them), and then nothing is written.
 """
 
