@@ -4,6 +4,7 @@ checked by `cjm validate`."""
 
 from __future__ import annotations
 
+import os
 import pathlib
 from typing import Any
 
@@ -196,3 +197,25 @@ def test_validate_reports_every_new_setting_at_its_line(
     assert [(e["file"], e["line"], e["code"]) for e in lint["findings"] if e["code"].startswith("V")] == [
         (error["file"], error["line"], error["code"])
     ]
+
+
+MERMAID_CORPUS = sorted(
+    (pathlib.Path(os.environ.get("CJM_CORPUS", "/work/shared/corpus")) / "mermaid").glob("*.mmd")
+)
+
+
+def test_no_corpus_diagram_is_ranked_as_ties(tmp_path: pathlib.Path) -> None:
+    """Every real Mermaid journey, converted: a journey's stages are either told apart by their
+    scores (touchpoint emotions) or reported as unranked, never listed as equal ties."""
+    assert len(MERMAID_CORPUS) == 29
+    for index, source in enumerate(MERMAID_CORPUS):
+        target = tmp_path / f"map-{index:02d}" / "journey.yaml"
+        assert run_cjm("convert", str(source), "-o", str(target)).exit_code == 0
+    report = stage_report(tmp_path)
+    listed: dict[str, list[float]] = {}
+    for health in report["stages"]:
+        listed.setdefault(health["file"], []).append(health["score"])
+    unranked = {journey["file"] for journey in report["unranked"]}
+    assert not unranked & set(listed)
+    for file, scores in listed.items():
+        assert len(scores) == 1 or len(set(scores)) > 1, file
