@@ -229,6 +229,88 @@ def test_russian_map_gets_russian_headings_dates_and_numbers(tmp_path: pathlib.P
     assert "| Stage | Customer goal | Touchpoints |" in (tmp_path / "en" / "doors-homeowners.md").read_text()
 
 
+def rub(value: float, currency: str) -> str:
+    """Money as a Russian deliverable shows it: whole units, non-breaking spaces."""
+    return f"{value:,.0f}".replace(",", "\u00a0") + "\u00a0" + currency
+
+
+def ru_percent(ratio: float) -> str:
+    return f"{ratio * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",") + "\u00a0%"
+
+
+def test_russian_growth_points_show_the_analysis_figures(tmp_path: pathlib.Path) -> None:
+    lint = run_cjm("lint", "--format", "json", str(EXAMPLES / "front-doors"))
+    points = lint.json()["growth_points"]
+    top = max(points, key=lambda point: point["revenue"])
+    assert top["profit"] is not None and top["lifetime_revenue"] is not None  # margin and lifetime value
+    money = [rub(top[key], top["currency"]) for key in ("revenue", "profit", "lifetime_revenue")]
+    conversion = f"{ru_percent(top['actual'])} → {ru_percent(top['target'])}"
+    assert render(str(EXAMPLES / "front-doors"), "--to", "md,html", "--out", str(tmp_path))[0] == 0
+    report = (tmp_path / "doors-homeowners.md").read_text(encoding="utf-8")
+    growth = report.split("## Точки роста\n", 1)[1]
+    assert "Выручка, если этап достигнет целевой конверсии" in growth
+    assert "| конверсия | клиентов прибавится | выручка | прибыль | выручка за всё время клиента |" in growth
+    first = next(line for line in growth.splitlines() if line.startswith("| 1 |"))
+    assert top["name"] in first and conversion in first
+    assert first.endswith(" | ".join(money) + " |")
+    assert len([line for line in growth.splitlines() if re.match(r"\| \d+ \|", line)]) == len(points)
+    page = (tmp_path / "doors-homeowners.html").read_text(encoding="utf-8")
+    card = page.split('<h2 id="growth-h">Точки роста</h2>', 1)[1].split("</ol>", 1)[0]
+    assert "Выручка, если этап достигнет целевой конверсии" in card
+    assert "<dt>прибыль</dt>" in card and "<dt>клиентов прибавится</dt>" in card
+    assert card.count("<li>") == len(points)
+    first_item = card.split("<li>")[1]
+    assert top["name"] in first_item and conversion in first_item
+    assert all(text in first_item for text in money)
+    assert 'class="meter brand" aria-hidden="true"><span style="width: 100.0%">' in first_item
+
+
+TINY_SHOP = """\
+cjm: 1
+id: tiny-shop
+title: Tiny shop
+economics:
+  currency: EUR
+  average_order_value: 50
+stages:
+  - id: visit
+    name: Visit
+    phase: consideration
+    funnel: {entered: 1000, advanced: 100}
+  - id: buy
+    name: Buy
+    phase: purchase
+    funnel: {entered: 100, advanced: 50}
+"""
+
+
+def test_stages_without_a_target_get_a_note_on_how_to_set_one(tmp_path: pathlib.Path) -> None:
+    source = tmp_path / "tiny.yaml"
+    source.write_text(TINY_SHOP, encoding="utf-8")
+    assert render(str(source), "--to", "md,html,json", "--out", str(tmp_path / "none"))[0] == 0
+    exported = json.loads((tmp_path / "none" / "tiny-shop.json").read_text(encoding="utf-8"))["analysis"]
+    assert [(u["stage"], u["reason"]) for u in exported["unvalued"]] == [
+        ("visit", "no-target"),
+        ("buy", "no-target"),
+    ]
+    report = (tmp_path / "none" / "tiny-shop.md").read_text(encoding="utf-8")
+    assert "**Stages before the purchase without a target conversion: 2** (Visit, Buy)." in report
+    assert "funnel.target" in report and "analysis.conversion_targets" in report
+    assert "| conversion |" not in report  # nothing valued, so no table
+    page = (tmp_path / "none" / "tiny-shop.html").read_text(encoding="utf-8")
+    assert "<b>Stages before the purchase without a target conversion: 2</b> (Visit, Buy)." in page
+    assert render(str(source), "--to", "md", "--locale", "ru", "--out", str(tmp_path / "ru"))[0] == 0
+    russian = (tmp_path / "ru" / "tiny-shop.md").read_text(encoding="utf-8")
+    assert "**Этапы до покупки без целевой конверсии: 2** (Visit, Buy)." in russian
+    # With a target at the visit: 1,000 x (20% - 10%) x 50% downstream = 50 customers x 50 EUR.
+    source.write_text(TINY_SHOP.replace("advanced: 100}", "advanced: 100, target: 0.2}"), encoding="utf-8")
+    assert render(str(source), "--to", "md", "--out", str(tmp_path / "one"))[0] == 0
+    report = (tmp_path / "one" / "tiny-shop.md").read_text(encoding="utf-8")
+    assert "| # | Stage | conversion | customers gained | revenue |\n" in report  # no margin: no profit
+    assert "| 1 | Visit | 10% → 20% | +50 | 2,500\u00a0EUR |" in report
+    assert "without a target conversion: 1** (Buy)." in report
+
+
 def test_user_templates_override_and_are_sandboxed(tmp_path: pathlib.Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()

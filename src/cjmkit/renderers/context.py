@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from cjmkit.analysis import AnalysisResult, ChannelSummary, GrowthPoint, StageHealth
+from cjmkit.analysis import AnalysisResult, ChannelSummary, GrowthPoint, StageHealth, UnrankedStage
 from cjmkit.analysis.flow import journey_flow
 from cjmkit.analysis.measures import conversion, kpi_misses_target
 from cjmkit.diagnostics import Diagnostic, Severity
@@ -221,6 +221,9 @@ class JourneyView:
     findings_by_severity: Mapping[str, tuple[Diagnostic, ...]]
     weakest: tuple[StageHealth, ...]
     growth_points: tuple[GrowthPoint, ...]
+    #: Stages before the purchase with funnel figures but no growth point: reason `no-target`
+    #: (no target conversion set) or `no-downstream-data`.
+    unvalued: tuple[UnrankedStage, ...]
     channel_summaries: tuple[ChannelSummary, ...]
     curve: EmotionCurve
     #: The map, persona, segment and channels as JSON values, dumped once for the JSON export.
@@ -448,6 +451,7 @@ def journey_view(
         ),
         weakest=tuple(found.stages),
         growth_points=tuple(found.growth_points),
+        unvalued=tuple(found.unvalued),
         channel_summaries=tuple(found.channels),
         curve=emotion_curve(stages),
         export=MappingProxyType(json_values(journey, persona, segment, list(used.values()))),

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from cjmkit.renderers.context import JourneyView, TouchpointView
-from cjmkit.reporters.json import diagnostic_record, record
+from cjmkit.reporters.json import diagnostic_record, record, stage_record
 
 CSV_COLUMNS = [
     "journey", "stage_index", "stage_id", "stage", "phase", "stage_emotion",
@@ -86,8 +86,9 @@ def render_json(view: JourneyView) -> str:
         **view.export,
         "analysis": {
             "findings": [diagnostic_record(f, finding=True) for f in view.findings],
-            "stages": [record(s) for s in view.weakest],
+            "stages": [stage_record(s) for s in view.weakest],
             "growth_points": [record(g) for g in view.growth_points],
+            "unvalued": [record(u) for u in view.unvalued],
             "channels": [record(c) for c in view.channel_summaries],
         },
     }
