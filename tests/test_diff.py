@@ -122,7 +122,7 @@ def plant(journey: dict[str, Any]) -> list[tuple[Any, ...]]:
             welcome["name"],
         ),
         ("kpi", "signup-rate", "changed", "actual", 0.075, 0.085),
-        ("stage", "registration", "changed", "funnel", old_funnel, {"entered": 52000, "advanced": 4680}),
+        ("stage", "registration", "changed", "funnel", old_funnel, {**old_funnel, "advanced": 4680}),
         ("touchpoint", "cart-push", "removed", None, removed_touchpoint, None),
         ("objection", "hidden-fees", "added", None, None, HIDDEN_FEES),
         ("stage", "retention", "moved", "position", 5, 3),
