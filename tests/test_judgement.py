@@ -128,6 +128,15 @@ def test_ties_are_not_ranked(tmp_path: pathlib.Path) -> None:
     output = run_cjm("lint", str(tmp_path)).stdout
     assert "drawn: not ranked: all 5 stages score 0.50 (no data)" in output
     assert "1. drawn" not in output
+    for locale, note in (
+        ("en", "Not ranked: all 5 stages score the same."),
+        ("ru", "Этапы не ранжированы: у всех 5 этапов одинаковый балл."),
+    ):
+        out = tmp_path / f"out-{locale}"
+        rendered = run_cjm("render", str(tmp_path), "--to", "md,html", "--locale", locale, "--out", str(out))
+        assert rendered.exit_code == 0, rendered.stderr
+        assert note in (out / "drawn.md").read_text(encoding="utf-8")
+        assert note in (out / "drawn.html").read_text(encoding="utf-8")
 
 
 def test_a_mermaid_map_is_not_ranked_as_ties(tmp_path: pathlib.Path) -> None:

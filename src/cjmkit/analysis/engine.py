@@ -71,6 +71,8 @@ class AnalysisResult:
                 self._part(stage.file).unvalued.append(stage)
             for key, summaries in self.journey_channels.items():
                 self._part(key).channels.extend(summaries)
+            for journey in self.unranked:
+                self._part(journey.file).unranked.append(journey)
         return self._by_file.get(file) or JourneyAnalysis()
 
     def _part(self, file: str) -> JourneyAnalysis:
@@ -89,6 +91,8 @@ class JourneyAnalysis:
     growth_points: list[GrowthPoint] = field(default_factory=list)
     unvalued: list[UnrankedStage] = field(default_factory=list)
     channels: list[ChannelSummary] = field(default_factory=list)
+    #: The journey, when its stages all score the same (at most one: one journey per file).
+    unranked: list[UnrankedJourney] = field(default_factory=list)
 
 
 def selected_rules(select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:

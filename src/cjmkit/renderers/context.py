@@ -224,6 +224,8 @@ class JourneyView:
     #: Stages before the purchase with funnel figures but no growth point: reason `no-target`
     #: (no target conversion set) or `no-downstream-data`.
     unvalued: tuple[UnrankedStage, ...]
+    #: How many stages score the same when none can be ranked (a map with no figures), else 0.
+    tied_stages: int
     channel_summaries: tuple[ChannelSummary, ...]
     curve: EmotionCurve
     #: The map, persona, segment and channels as JSON values, dumped once for the JSON export.
@@ -452,6 +454,7 @@ def journey_view(
         weakest=tuple(found.stages),
         growth_points=tuple(found.growth_points),
         unvalued=tuple(found.unvalued),
+        tied_stages=found.unranked[0].stages if found.unranked else 0,
         channel_summaries=tuple(found.channels),
         curve=emotion_curve(stages),
         export=MappingProxyType(json_values(journey, persona, segment, list(used.values()))),

@@ -69,6 +69,8 @@ LABELS: dict[str, dict[str, str]] = {
         "profit": "profit",
         "lifetime_revenue": "lifetime revenue",
         "no_target": "Stages before the purchase without a target conversion",
+        "not_ranked": "Not ranked: all {n} stages score the same. Add funnel figures, KPIs with actual "
+        "values or emotions to tell them apart.",
         "set_target": "Set one with funnel.target on the stage or analysis.conversion_targets in cjm.yaml.",
         "channels": "Channels",
         "updated": "Updated",
@@ -136,6 +138,8 @@ LABELS: dict[str, dict[str, str]] = {
         "profit": "прибыль",
         "lifetime_revenue": "выручка за всё время клиента",
         "no_target": "Этапы до покупки без целевой конверсии",
+        "not_ranked": "Этапы не ранжированы: у всех {n} этапов одинаковый балл. Добавьте данные воронки, "
+        "фактические значения KPI или эмоции, чтобы их различить.",
         "set_target": "Задайте её в funnel.target у этапа или в analysis.conversion_targets в cjm.yaml.",
         "channels": "Каналы",
         "updated": "Обновлено",
