@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cjmkit.cli import app
-from cjmkit.renderers.i18n import LABELS
+from cjmkit.renderers.i18n import Locale
 from conftest import EXAMPLES, ROOT, run_cjm
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
@@ -176,7 +176,7 @@ def test_journey_page_in_chromium(rendered: pathlib.Path, visit: Any, name: str)
     assert visible(p.locator("table.grid .kpi-name").get_by_text(kpis[0], exact=True))
     assert visible(p.get_by_text(data["persona"]["name"], exact=True))
 
-    labels = LABELS[locale]
+    labels = Locale(locale).labels
     for key in HEADINGS:
         assert visible(p.get_by_text(labels[key], exact=True)), f"heading {key!r}: {labels[key]!r}"
     if locale == "ru":
@@ -207,7 +207,7 @@ def test_index_page_in_chromium(rendered: pathlib.Path, visit: Any) -> None:
     assert page.errors == []
     assert page.foreign_requests() == []
     assert p.locator("script").count() == 0
-    assert visible(p.get_by_role("heading", level=1, name=LABELS["en"]["maps"]))
+    assert visible(p.get_by_role("heading", level=1, name=Locale("en").labels["maps"]))
     for name in HTML_NAMES:
         title = json.loads((rendered / f"{name}.json").read_text(encoding="utf-8"))["journey"]["title"]
         link = p.get_by_role("link", name=title, exact=True)

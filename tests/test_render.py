@@ -224,14 +224,15 @@ def test_russian_map_gets_russian_headings_dates_and_numbers(tmp_path: pathlib.P
     report = (tmp_path / "doors-homeowners.md").read_text(encoding="utf-8")
     assert "| Этап | Цель клиента | Точки контакта |" in report
     assert re.search(r"\*\*Обновлено:\*\* \d+ [а-я]+ 2026", report)
-    assert "48\u00a0000\u00a0RUB" in report  # thousands with a non-breaking space
+    assert "48\u00a0000\u00a0₽" in report  # thousands with a non-breaking space, the rouble sign
     render(str(EXAMPLES / "front-doors"), "--to", "md", "--locale", "en", "--out", str(tmp_path / "en"))
     assert "| Stage | Customer goal | Touchpoints |" in (tmp_path / "en" / "doors-homeowners.md").read_text()
 
 
 def rub(value: float, currency: str) -> str:
-    """Money as a Russian deliverable shows it: whole units, non-breaking spaces."""
-    return f"{value:,.0f}".replace(",", "\u00a0") + "\u00a0" + currency
+    """Money as a Russian deliverable shows it: whole units, non-breaking spaces, the sign."""
+    assert currency == "RUB"
+    return f"{value:,.0f}".replace(",", "\u00a0") + "\u00a0₽"
 
 
 def ru_percent(ratio: float) -> str:
@@ -307,7 +308,7 @@ def test_stages_without_a_target_get_a_note_on_how_to_set_one(tmp_path: pathlib.
     assert render(str(source), "--to", "md", "--out", str(tmp_path / "one"))[0] == 0
     report = (tmp_path / "one" / "tiny-shop.md").read_text(encoding="utf-8")
     assert "| # | Stage | conversion | customers gained | revenue |\n" in report  # no margin: no profit
-    assert "| 1 | Visit | 10% → 20% | +50 | 2,500\u00a0EUR |" in report
+    assert "| 1 | Visit | 10% → 20% | +50 | €2,500 |" in report
     assert "without a target conversion: 1** (Buy)." in report
 
 

@@ -235,15 +235,7 @@ class JourneyView:
 def format_value(value: float | None, kpi: KPI, locale: Locale, currency: str | None) -> str:
     if value is None:
         return locale.labels["not_measured"]
-    if kpi.unit == "ratio":
-        return locale.percent(value)
-    if kpi.unit == "percent":
-        return locale.percent(value / 100)
-    if kpi.unit == "currency":
-        return locale.money(value, currency or "")
-    if kpi.unit == "seconds":
-        return f"{locale.number(value)}\u00a0s"
-    return locale.number(value)
+    return locale.translator.quantity(value, kpi.unit, currency)
 
 
 def kpi_view(kpi: KPI, locale: Locale, currency: str | None) -> KpiView:

@@ -1,228 +1,123 @@
-"""Headings, numbers and dates in the map's language (English and Russian).
+"""Headings of the deliverables, and the numbers and dates in them, in the map's language.
 
-Every table is keyed by locale code, so adding a language is adding one entry to each
-table, and a test checks that every locale of the format has every key.
+The labels are English msgids (translated by the gettext catalogues of :mod:`cjmkit.i18n`,
+``catalogues/<language>/render.po``); numbers, percents, money and dates are formatted by Babel.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from types import MappingProxyType
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "journey_map": "Customer journey map",
-        "persona": "Persona",
-        "segment": "Segment",
-        "goals": "Goals",
-        "needs": "Needs",
-        "pains": "Pains",
-        "jtbd": "Job to be done",
-        "motivations": "Motivations",
-        "rational": "Rational",
-        "emotional": "Emotional",
-        "stage": "Stage",
-        "phase": "Phase",
-        "customer_goal": "Customer goal",
-        "actions": "Actions",
-        "thoughts": "Thoughts",
-        "expectations": "Expectations",
-        "touchpoints": "Touchpoints",
-        "channel": "Channel",
-        "emotion": "Emotion",
-        "emotion_curve": "Emotion curve",
-        "objections": "Objections and responses",
-        "barriers": "Barriers and recommendations",
-        "response": "Response",
-        "recommendation": "Recommendation",
-        "no_response": "No response yet",
-        "no_recommendation": "No recommendation yet",
-        "kpis": "KPIs",
-        "target": "target",
-        "actual": "actual",
-        "not_measured": "not measured",
-        "funnel": "Funnel",
-        "entered": "entered",
-        "advanced": "advanced",
-        "drop_off": "drop-off",
-        "opportunities": "Opportunities",
-        "strategy": "Strategy",
-        "evidence": "Evidence",
-        "evidence_data": "data",
-        "evidence_partial": "partly data",
-        "evidence_assumption": "assumption",
-        "evidence_none": "not stated",
-        "findings": "Findings",
-        "no_findings": "No findings.",
-        "error": "Errors",
-        "warning": "Warnings",
-        "info": "Notes",
-        "weakest_stages": "Weakest stages",
-        "score": "score",
-        "growth_points": "Growth points",
-        "growth_model": "Revenue if each stage reached its target conversion, the stages after it "
-        "converting as they do now.",
-        "conversion": "conversion",
-        "customers_gained": "customers gained",
-        "revenue": "revenue",
-        "profit": "profit",
-        "lifetime_revenue": "lifetime revenue",
-        "no_target": "Stages before the purchase without a target conversion",
-        "not_ranked": "Not ranked: all {n} stages score the same. Add funnel figures, KPIs with actual "
-        "values or emotions to tell them apart.",
-        "set_target": "Set one with funnel.target on the stage or analysis.conversion_targets in cjm.yaml.",
-        "channels": "Channels",
-        "updated": "Updated",
-        "owner": "Owner",
-        "maps": "Journey maps",
-        "legend": "Legend",
-        "unresolved": "unanswered objection or barrier",
-        "economics": "Average order value",
-    },
-    "ru": {
-        "journey_map": "Карта пути клиента",
-        "persona": "Персона",
-        "segment": "Сегмент",
-        "goals": "Цели",
-        "needs": "Потребности",
-        "pains": "Боли",
-        "jtbd": "Работа (JTBD)",
-        "motivations": "Мотивации",
-        "rational": "Рациональные",
-        "emotional": "Эмоциональные",
-        "stage": "Этап",
-        "phase": "Фаза",
-        "customer_goal": "Цель клиента",
-        "actions": "Действия",
-        "thoughts": "Мысли",
-        "expectations": "Ожидания",
-        "touchpoints": "Точки контакта",
-        "channel": "Канал",
-        "emotion": "Эмоция",
-        "emotion_curve": "Кривая эмоций",
-        "objections": "Возражения и ответы",
-        "barriers": "Барьеры и рекомендации",
-        "response": "Ответ",
-        "recommendation": "Рекомендация",
-        "no_response": "Ответа пока нет",
-        "no_recommendation": "Рекомендации пока нет",
-        "kpis": "KPI",
-        "target": "цель",
-        "actual": "факт",
-        "not_measured": "не измерено",
-        "funnel": "Воронка",
-        "entered": "вошли",
-        "advanced": "перешли дальше",
-        "drop_off": "отток",
-        "opportunities": "Возможности",
-        "strategy": "Стратегия",
-        "evidence": "Основание",
-        "evidence_data": "данные",
-        "evidence_partial": "частично данные",
-        "evidence_assumption": "предположение",
-        "evidence_none": "не указано",
-        "findings": "Замечания",
-        "no_findings": "Замечаний нет.",
-        "error": "Ошибки",
-        "warning": "Предупреждения",
-        "info": "Заметки",
-        "weakest_stages": "Самые слабые этапы",
-        "score": "балл",
-        "growth_points": "Точки роста",
-        "growth_model": "Выручка, если этап достигнет целевой конверсии, а следующие этапы сохранят "
-        "нынешнюю конверсию.",
-        "conversion": "конверсия",
-        "customers_gained": "клиентов прибавится",
-        "revenue": "выручка",
-        "profit": "прибыль",
-        "lifetime_revenue": "выручка за всё время клиента",
-        "no_target": "Этапы до покупки без целевой конверсии",
-        "not_ranked": "Этапы не ранжированы: у всех {n} этапов одинаковый балл. Добавьте данные воронки, "
-        "фактические значения KPI или эмоции, чтобы их различить.",
-        "set_target": "Задайте её в funnel.target у этапа или в analysis.conversion_targets в cjm.yaml.",
-        "channels": "Каналы",
-        "updated": "Обновлено",
-        "owner": "Ответственный",
-        "maps": "Карты пути клиента",
-        "legend": "Легенда",
-        "unresolved": "возражение без ответа или барьер без рекомендации",
-        "economics": "Средний чек",
-    },
+from cjmkit.i18n import N_, translator
+
+#: Every heading and label of the deliverables, by key (templates read ``labels.<key>``).
+LABELS: dict[str, str] = {
+    "journey_map": N_("Customer journey map"),
+    "persona": N_("Persona"),
+    "segment": N_("Segment"),
+    "goals": N_("Goals"),
+    "needs": N_("Needs"),
+    "pains": N_("Pains"),
+    "jtbd": N_("Job to be done"),
+    "motivations": N_("Motivations"),
+    "rational": N_("Rational"),
+    "emotional": N_("Emotional"),
+    "stage": N_("Stage"),
+    "phase": N_("Phase"),
+    "customer_goal": N_("Customer goal"),
+    "actions": N_("Actions"),
+    "thoughts": N_("Thoughts"),
+    "expectations": N_("Expectations"),
+    "touchpoints": N_("Touchpoints"),
+    "channel": N_("Channel"),
+    "emotion": N_("Emotion"),
+    "emotion_curve": N_("Emotion curve"),
+    "objections": N_("Objections and responses"),
+    "barriers": N_("Barriers and recommendations"),
+    "response": N_("Response"),
+    "recommendation": N_("Recommendation"),
+    "no_response": N_("No response yet"),
+    "no_recommendation": N_("No recommendation yet"),
+    "kpis": N_("KPIs"),
+    "target": N_("target"),
+    "actual": N_("actual"),
+    "not_measured": N_("not measured"),
+    "funnel": N_("Funnel"),
+    "entered": N_("entered"),
+    "advanced": N_("advanced"),
+    "drop_off": N_("drop-off"),
+    "opportunities": N_("Opportunities"),
+    "strategy": N_("Strategy"),
+    "evidence": N_("Evidence"),
+    "evidence_data": N_("data"),
+    "evidence_partial": N_("partly data"),
+    "evidence_assumption": N_("assumption"),
+    "evidence_none": N_("not stated"),
+    "findings": N_("Findings"),
+    "no_findings": N_("No findings."),
+    "error": N_("Errors"),
+    "warning": N_("Warnings"),
+    "info": N_("Notes"),
+    "weakest_stages": N_("Weakest stages"),
+    "score": N_("score"),
+    "growth_points": N_("Growth points"),
+    "growth_model": N_(
+        "Revenue if each stage reached its target conversion, the stages after it converting as they do now."
+    ),
+    "conversion": N_("conversion"),
+    "customers_gained": N_("customers gained"),
+    "revenue": N_("revenue"),
+    "profit": N_("profit"),
+    "lifetime_revenue": N_("lifetime revenue"),
+    "no_target": N_("Stages before the purchase without a target conversion"),
+    "not_ranked": N_(
+        "Not ranked: all {n} stages score the same. "
+        "Add funnel figures, KPIs with actual values or emotions to tell them apart."
+    ),
+    "set_target": N_("Set one with funnel.target on the stage or analysis.conversion_targets in cjm.yaml."),
+    "channels": N_("Channels"),
+    "updated": N_("Updated"),
+    "owner": N_("Owner"),
+    "maps": N_("Journey maps"),
+    "legend": N_("Legend"),
+    "unresolved": N_("unanswered objection or barrier"),
+    "economics": N_("Average order value"),
 }
 
-PHASES = {
-    "en": {
-        "awareness": "Awareness", "consideration": "Consideration", "purchase": "Purchase",
-        "onboarding": "Onboarding", "usage": "Usage", "retention": "Retention", "advocacy": "Advocacy",
-    },
-    "ru": {
-        "awareness": "Осведомлённость", "consideration": "Выбор", "purchase": "Покупка",
-        "onboarding": "Начало использования", "usage": "Использование", "retention": "Удержание",
-        "advocacy": "Рекомендации",
-    },
-}  # fmt: skip
-
-MONTHS = {
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-    # Genitive: dates read "5 марта 2026".
-    "ru": (
-        "января", "февраля", "марта", "апреля", "мая", "июня",
-        "июля", "августа", "сентября", "октября", "ноября", "декабря",
-    ),
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class NumberStyle:
-    thousands: str
-    decimal: str
-    #: Between a number and its percent sign.
-    percent_gap: str
-
-
-NUMBERS = {
-    "en": NumberStyle(thousands=",", decimal=".", percent_gap=""),
-    # Russian: non-breaking space between thousands, comma as decimal mark, spaced percent sign.
-    "ru": NumberStyle(thousands="\u00a0", decimal=",", percent_gap="\u00a0"),
+PHASES: dict[str, str] = {
+    "awareness": N_("Awareness"),
+    "consideration": N_("Consideration"),
+    "purchase": N_("Purchase"),
+    "onboarding": N_("Onboarding"),
+    "usage": N_("Usage"),
+    "retention": N_("Retention"),
+    "advocacy": N_("Advocacy"),
 }
 
 
 class Locale:
-    """Formatting for one language; ``Locale("xx")`` falls back to English."""
+    """Labels and formats for one language; ``Locale("xx")`` falls back to English."""
 
     def __init__(self, code: str | None) -> None:
-        self.code = code if code in LABELS else "en"
+        self.translator = translator(code)
+        self.code = self.translator.code
+        gettext = self.translator.gettext
         # Read-only: views share these tables, and a template must not change them for the next map.
-        self.labels = MappingProxyType(LABELS[self.code])
-        self.phases = MappingProxyType(PHASES[self.code])
-        self._months = MONTHS[self.code]
-        style = NUMBERS[self.code]
-        self._separators = str.maketrans({",": style.thousands, ".": style.decimal})
-        self._percent_gap = style.percent_gap
+        self.labels = MappingProxyType({key: gettext(text) for key, text in LABELS.items()})
+        self.phases = MappingProxyType({key: gettext(text) for key, text in PHASES.items()})
 
     def number(self, value: float | None, digits: int = 2) -> str:
-        if value is None:
-            return ""
-        text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:,.0f}"
-        if text in ("-0", ""):
-            text = "0"
-        return text.translate(self._separators)
+        return "" if value is None else self.translator.number(value, digits)
 
     def percent(self, ratio: float | None, digits: int = 1) -> str:
-        if ratio is None:
-            return ""
-        return f"{self.number(ratio * 100, digits)}{self._percent_gap}%"
+        return "" if ratio is None else self.translator.percent(ratio, digits)
 
     def date(self, value: datetime.date | None) -> str:
-        if value is None:
-            return ""
-        return f"{value.day} {self._months[value.month - 1]} {value.year}"
+        return "" if value is None else self.translator.date(value)
 
     def money(self, value: float | None, currency: str) -> str:
-        if value is None:
-            return ""
-        return f"{self.number(value, 0)}\u00a0{currency}"
+        return "" if value is None else self.translator.money(value, currency)
+
+    def duration(self, seconds: float | None) -> str:
+        return "" if seconds is None else self.translator.duration(seconds)
