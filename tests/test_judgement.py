@@ -62,7 +62,7 @@ def test_lower_is_better_kpis_read_right(tmp_path: pathlib.Path) -> None:
     write(tmp_path / "shop.yaml", KPI_STAGE.format(target=0.4, actual=0.52, extra=extra))
     [(severity, message)] = kpi_findings(tmp_path)
     assert severity == "warning"
-    assert message == "KPI 'Visitors reaching the form' at stage 'Landing' is 30% above target: 0.52 vs 0.4"
+    assert message == "KPI 'Visitors reaching the form' at stage 'Landing' is 30% above target: 52% vs 40%"
 
 
 def test_tolerance_threshold_and_severity_come_from_the_workspace(tmp_path: pathlib.Path) -> None:

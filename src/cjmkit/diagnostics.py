@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cjmkit.i18n import Message, Translator
 
 
 class Severity(enum.StrEnum):
@@ -42,6 +46,14 @@ class Diagnostic:
     journey: str | None = None
     stage: str | None = None
     subject: str | None = None
+    #: For analysis findings: the message before translation (``message`` is its English),
+    #: and what to do about it in plain words, for a client deliverable.
+    template: Message | None = field(default=None, compare=False, repr=False)
+    advice: Message | None = field(default=None, compare=False, repr=False)
+
+    def text(self, translator: Translator | None = None) -> str:
+        """The message in the translator's language (English without one)."""
+        return self.template.render(translator) if self.template and translator else self.message
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -154,12 +154,14 @@ def run_rules(scope: Scope, rules: Sequence[Rule]) -> list[Diagnostic]:
                     column=column,
                     code=rule.code,
                     name=rule.slug,
-                    message=hit.message,
+                    message=hit.message.render(),
                     path=format_path(hit.path),
                     severity=severity,
                     journey=hit.journey,
                     stage=hit.stage,
                     subject=hit.subject,
+                    template=hit.message,
+                    advice=hit.advice,
                 )
             )
     return findings

@@ -43,14 +43,6 @@ def kpi_gap(kpi: KPI, tolerance: float = 0.0) -> float:
     return min(1.0, miss) if beyond_tolerance(miss, tolerance) else 0.0
 
 
-def miss_text(kpi: KPI) -> str:
-    """How a KPI misses its target, in words: "30% above target" (or "off target" for a
-    target of 0, of which no share can be taken)."""
-    miss = kpi_miss(kpi)
-    side = "below" if kpi.direction == "higher" else "above"
-    return f"{side} target" if math.isinf(miss) else f"{miss:.0%} {side} target"
-
-
 def lowest_emotion(stage: Stage) -> int | None:
     """The stage's emotion, or the worst touchpoint emotion if lower."""
     values = [stage.emotion] + [tp.emotion for tp in stage.touchpoints]

@@ -26,31 +26,48 @@ from __future__ import annotations
 import pathlib
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cjmkit.analysis.growth import GrowthPoint
 from cjmkit.analysis.measures import (
     conversion,
-    format_number,
     is_addressed,
     kpi_gap,
     lowest_emotion,
-    miss_text,
 )
-from cjmkit.analysis.rules.scope import Scope, quote
+from cjmkit.analysis.rules.scope import Scope
+from cjmkit.i18n import ENGLISH, N_, Fixed, Join, Message, Name, Percent, Signed, Term, Translator, msg, nmsg
 from cjmkit.loading.document import Document
 from cjmkit.models import Channel, Journey
 
-_FEELING = {-1: "negative", -2: "very negative"}
+#: Not written to JSON: the message objects behind the English texts, for translation.
+LOCAL = {"json": False}
+
+#: The signals' names, as the explanation of a score shows them.
+SIGNALS = {
+    "negative-emotion": N_("negative emotion"),
+    "emotion-dip": N_("emotion dip"),
+    "drop-off": N_("drop-off"),
+    "kpi-miss": N_("KPI miss"),
+    "unanswered-objections": N_("unanswered objections"),
+    "open-barriers": N_("barriers without a fix"),
+    "no-data": N_("no data"),
+}
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One signal behind a weakness score: its kind, its points and a sentence for people."""
+    """One signal behind a weakness score: its kind, its points and a sentence for people
+    (``text`` in English, ``message`` to translate)."""
 
     signal: str
     points: float
     text: str
+    message: Message = field(default=Message(""), compare=False, repr=False, metadata=LOCAL)
+
+
+def reason(signal: str, points: float, message: Message) -> Reason:
+    return Reason(signal, round(points, 3), message.render(), message)
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,7 @@ class UnrankedJourney:
     stages: int
     score: float
     reason: str
+    message: Message = field(default=Message(""), compare=False, repr=False, metadata=LOCAL)
 
 
 @dataclass(frozen=True)
@@ -107,52 +125,74 @@ def _reasons(stage_index: int, journey: Journey, threshold: float, tolerance: fl
     addressed = is_addressed(stage)
     lowest = lowest_emotion(stage)
     if lowest is not None and lowest < 0 and not addressed:
-        reasons.append(
-            Reason(
-                "negative-emotion",
-                -lowest,
-                f"customers feel {_FEELING[max(lowest, -2)]} ({lowest}) and nothing at the stage "
-                "addresses it",
+        feeling = (
+            msg(
+                "customers feel negative ({emotion}) and nothing at the stage addresses it",
+                emotion=Signed(lowest),
+            )
+            if lowest == -1
+            else msg(
+                "customers feel very negative ({emotion}) and nothing at the stage addresses it",
+                emotion=Signed(lowest),
             )
         )
+        reasons.append(reason("negative-emotion", -lowest, feeling))
     before = next((s.emotion for s in reversed(journey.stages[:stage_index]) if s.emotion is not None), None)
     if stage.emotion is not None and before is not None and before - stage.emotion >= 2 and not addressed:
-        reasons.append(Reason("emotion-dip", 1.0, f"emotion falls from {before} to {stage.emotion}"))
+        dip = msg(
+            "emotion falls from {before} to {after}", before=Signed(before), after=Signed(stage.emotion)
+        )
+        reasons.append(reason("emotion-dip", 1.0, dip))
     rate = conversion(stage)
     if rate is not None and threshold > 0 and rate < threshold:
-        reasons.append(
-            Reason(
-                "drop-off",
-                2 * (threshold - rate) / threshold,
-                f"only {rate:.1%} advance (threshold {threshold:.0%})",
-            )
+        drop = msg(
+            "only {share} advance (threshold {threshold})",
+            share=Percent(rate),
+            threshold=Percent(threshold, 0),
         )
+        reasons.append(reason("drop-off", 2 * (threshold - rate) / threshold, drop))
     missed = [(kpi, kpi_gap(kpi, tolerance)) for kpi in stage.kpis]
     missed = [(kpi, gap) for kpi, gap in missed if gap > 0]
     if missed:
-        texts = [f"KPI {quote(kpi.name)} {miss_text(kpi)}" for kpi, _ in missed]
-        reasons.append(Reason("kpi-miss", min(2.0, sum(gap for _, gap in missed)), "; ".join(texts)))
+        kpis = Join(tuple(Name(kpi.name) for kpi, _ in missed))
+        text = nmsg(
+            "KPI {kpis} is off target", "KPIs {kpis} are off target", "count", kpis=kpis, count=len(missed)
+        )
+        reasons.append(reason("kpi-miss", min(2.0, sum(gap for _, gap in missed)), text))
     objections = sum(1 for o in stage.objections if not o.response)
     barriers = sum(1 for b in stage.barriers if not b.recommendation)
-    if objections or barriers:
-        parts = [
-            f"{objections} objection{'s' if objections != 1 else ''} without response" if objections else "",
-            f"{barriers} barrier{'s' if barriers != 1 else ''} without recommendation" if barriers else "",
-        ]
-        reasons.append(
-            Reason("open-issues", min(2.0, 0.5 * (objections + barriers)), ", ".join(p for p in parts if p))
+    if objections:
+        text = nmsg(
+            "{count} objection without response",
+            "{count} objections without response",
+            "count",
+            count=objections,
         )
-    if stage.evidence is None or stage.evidence.level == "assumption":
-        what = "no evidence stated" if stage.evidence is None else "built on assumptions"
-        reasons.append(Reason("no-data", 0.5, what))
+        reasons.append(reason("unanswered-objections", min(2.0, 0.5 * objections), text))
+    if barriers:
+        text = nmsg(
+            "{count} barrier without recommendation",
+            "{count} barriers without recommendation",
+            "count",
+            count=barriers,
+        )
+        # Objections and barriers together weigh at most 2.
+        points = min(2.0, 0.5 * (objections + barriers)) - min(2.0, 0.5 * objections)
+        reasons.append(reason("open-barriers", points, text))
+    if stage.evidence is None:
+        reasons.append(reason("no-data", 0.5, msg("no evidence stated")))
+    elif stage.evidence.level == "assumption":
+        reasons.append(reason("no-data", 0.5, msg("built on assumptions")))
     return reasons
 
 
-def explain(score: float, reasons: list[Reason]) -> str:
+def explain(score: float, reasons: list[Reason], translator: Translator = ENGLISH) -> str:
+    """The score in words: "1.31 = drop-off 1.25 + KPI miss 0.06"."""
+    number = translator.number
     if not reasons:
-        return f"{score:.2f}: nothing to act on"
-    terms = " + ".join(f"{r.signal.replace('-', ' ')} {format_number(round(r.points, 2))}" for r in reasons)
-    return f"{score:.2f} = {terms}"
+        return msg("{score}: nothing to act on", score=Fixed(score)).render(translator)
+    terms = " + ".join(f"{translator.gettext(SIGNALS[r.signal])} {number(r.points)}" for r in reasons)
+    return f"{number(score, 2, fixed=True)} = {terms}"
 
 
 def stage_health(
@@ -176,7 +216,7 @@ def stage_health(
                 column=column,
                 score=score,
                 signals=[r.text for r in reasons],
-                reasons=[Reason(r.signal, round(r.points, 3), r.text) for r in reasons],
+                reasons=reasons,
                 explanation=explain(score, reasons),
                 conversion=None if rate is None else round(rate, 4),
                 emotion=stage.emotion,
@@ -195,15 +235,15 @@ def rankable(health: list[StageHealth]) -> UnrankedJourney | None:
     if len(health) < 2 or len(scores) != 1 or health[0].score == 0:
         return None
     first = health[0]
-    kinds = sorted({r.signal.replace("-", " ") for h in health for r in h.reasons})
-    return UnrankedJourney(
-        first.journey,
-        first.file,
-        len(health),
-        first.score,
-        f"all {len(health)} stages score {first.score:.2f} ({', '.join(kinds)}): add funnel figures, "
-        "KPIs with actual values or emotions to tell them apart",
+    kinds = sorted({r.signal for h in health for r in h.reasons})
+    message = msg(
+        "all {count} stages score {score} ({signals}): add funnel figures, KPIs with actual values "
+        "or emotions to tell them apart",
+        count=len(health),
+        score=Fixed(first.score),
+        signals=Join(tuple(Term(SIGNALS[kind]) for kind in kinds)),
     )
+    return UnrankedJourney(first.journey, first.file, len(health), first.score, message.render(), message)
 
 
 #: Growth points by (file, stage id): what a channel's stages are worth.

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cjmkit.locales import LOCALES
+from cjmkit.terminal import visible
 
 CATALOGUES = pathlib.Path(__file__).resolve().parent / "catalogues"
 #: The gettext domain: every catalogue file belongs to it, whatever its file name.
@@ -80,11 +81,12 @@ class Translator:
 
     # --- numbers --------------------------------------------------------------------------
 
-    def number(self, value: float, digits: int = 2) -> str:
-        """``1 234,57`` / ``1,234.57``: at most ``digits`` decimals, no trailing zeros."""
+    def number(self, value: float, digits: int = 2, *, fixed: bool = False) -> str:
+        """``1 234,57`` / ``1,234.57``: at most ``digits`` decimals, no trailing zeros (exactly
+        ``digits`` when ``fixed``: a score reads ``2,00``)."""
         from babel.numbers import format_decimal
 
-        pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+        pattern = "#,##0" + ("." + ("0" if fixed else "#") * digits if digits > 0 else "")
         text = format_decimal(round(value, digits) + 0.0, format=pattern, locale=self.code)
         return "0" if text in ("-0", "\u22120") else text
 
@@ -140,8 +142,12 @@ class Translator:
         return self.number(value)
 
     def quote(self, text: str) -> str:
-        """A name inside a sentence: «…» in Russian, ‘…’ in English."""
-        return f"«{text}»" if self.code == "ru" else f"\u2018{text}\u2019"
+        """A name inside a sentence, on one line, at most 80 characters: «…» in Russian,
+        '…' in English (as the command-line output always had it)."""
+        flat = visible(" ".join(text.split()))
+        if len(flat) > 80:
+            flat = flat[:77] + "..."
+        return f"«{flat}»" if self.code == "ru" else f"'{flat}'"
 
 
 def _money_cents(translator: Translator, value: float, currency: str) -> str:
@@ -208,12 +214,50 @@ class Name:
     text: str
 
 
-Argument = str | int | float | Percent | Money | Quantity | Name
+@dataclass(frozen=True)
+class Term:
+    """A word the sentence needs in the reader's language (a phase, a field): an English msgid
+    marked with N_ where it is written."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Join:
+    """Several arguments, comma-separated."""
+
+    parts: tuple[Argument, ...]
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A number with exactly ``digits`` decimals: a score reads 0.50."""
+
+    value: float
+    digits: int = 2
+
+
+@dataclass(frozen=True)
+class Signed:
+    """An emotion or change with its sign: +2, −1, 0."""
+
+    value: int
+
+
+Argument = str | int | float | Percent | Money | Quantity | Name | Term | Join | Signed | Fixed
 
 
 def format_argument(value: Any, translator: Translator) -> str:
     if isinstance(value, Name):
         return translator.quote(value.text)
+    if isinstance(value, Term):
+        return translator.gettext(value.text)
+    if isinstance(value, Join):
+        return ", ".join(format_argument(part, translator) for part in value.parts)
+    if isinstance(value, Fixed):
+        return translator.number(value.value, value.digits, fixed=True)
+    if isinstance(value, Signed):
+        return f"+{value.value}" if value.value > 0 else str(value.value)
     if isinstance(value, Percent):
         return translator.percent(value.ratio, value.digits)
     if isinstance(value, Money):
@@ -259,9 +303,9 @@ def msg(text: str, **arguments: Argument) -> Message:
     return Message(text, tuple(arguments.items()))
 
 
-def nmsg(singular: str, plural: str, count: str, **arguments: Argument) -> Message:
-    """A message with plural forms, chosen by the argument named ``count``."""
-    return Message(singular, tuple(arguments.items()), plural, count)
+def nmsg(singular: str, plural: str, by: str, /, **arguments: Argument) -> Message:
+    """A message with plural forms, chosen by the (whole-number) argument named ``by``."""
+    return Message(singular, tuple(arguments.items()), plural, by)
 
 
 __all__ = [

@@ -44,7 +44,11 @@ def record(result: Any) -> dict[str, Any]:
     Their fields are plain values and lists of them, so a shallow copy does what
     ``dataclasses.asdict`` does, without its deep copy of every list (1 s at 1,000 maps).
     """
-    return {item.name: getattr(result, item.name) for item in dataclasses.fields(result)}
+    return {
+        item.name: getattr(result, item.name)
+        for item in dataclasses.fields(result)
+        if item.metadata.get("json", True)  # message objects behind English texts stay out
+    }
 
 
 def stage_record(health: StageHealth) -> dict[str, Any]:

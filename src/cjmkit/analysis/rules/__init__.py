@@ -2,6 +2,6 @@
 
 from cjmkit.analysis.rules import flow, gaps, units, weak
 from cjmkit.analysis.rules.registry import RULES, Rule, find_rule, rule
-from cjmkit.analysis.rules.scope import Hit, Scope, quote
+from cjmkit.analysis.rules.scope import Hit, Scope
 
-__all__ = ["RULES", "Hit", "Rule", "Scope", "find_rule", "flow", "gaps", "quote", "rule", "units", "weak"]
+__all__ = ["RULES", "Hit", "Rule", "Scope", "find_rule", "flow", "gaps", "rule", "units", "weak"]

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from cjmkit.analysis.flow import journey_flow
 from cjmkit.analysis.rules.registry import rule
-from cjmkit.analysis.rules.scope import Hit, Scope, quote
+from cjmkit.analysis.rules.scope import Hit, Scope
+from cjmkit.i18n import Join, Name, msg
 
 
 @rule("CJM301", "touchpoint-unreachable", "warning", "No path of `next` leads to a touchpoint.")
@@ -34,11 +35,19 @@ def touchpoint_unreachable(scope: Scope) -> Iterator[Hit]:
                 yield Hit(
                     document,
                     ("stages", node.stage_index, "touchpoints", node.touchpoint_index),
-                    f"touchpoint {quote(node.touchpoint.name)} at stage {quote(stage.name)} "
-                    f"cannot be reached from {quote(flow.nodes[0].touchpoint.name)}",
+                    msg(
+                        "touchpoint {touchpoint} at stage {stage} cannot be reached from {first}",
+                        touchpoint=Name(node.touchpoint.name),
+                        stage=Name(stage.name),
+                        first=Name(flow.nodes[0].touchpoint.name),
+                    ),
                     journey.id,
                     stage.id,
                     node.touchpoint.id,
+                    advice=msg(
+                        "Show how customers get to {touchpoint}, or drop it if nobody does.",
+                        touchpoint=Name(node.touchpoint.name),
+                    ),
                 )
 
 
@@ -72,16 +81,29 @@ def flow_dead_end(scope: Scope) -> Iterator[Hit]:
                 continue
             node = by_id[component[0]]
             stage = journey.stages[node.stage_index]
+            last = Name(journey.stages[last_stage].name)
             if len(component) == 1:
-                what = f"the flow stops at touchpoint {quote(node.touchpoint.name)}"
+                what = msg(
+                    "the flow stops at touchpoint {touchpoint} before the last stage {last}",
+                    touchpoint=Name(node.touchpoint.name),
+                    last=last,
+                )
             else:
-                names = ", ".join(quote(by_id[m].touchpoint.name) for m in component)
-                what = f"touchpoints {names} loop with no way out"
+                names = Join(tuple(Name(by_id[m].touchpoint.name) for m in component))
+                what = msg(
+                    "touchpoints {names} loop with no way out before the last stage {last}",
+                    names=names,
+                    last=last,
+                )
             yield Hit(
                 document,
                 ("stages", node.stage_index, "touchpoints", node.touchpoint_index),
-                f"{what} before the last stage {quote(journey.stages[last_stage].name)}",
+                what,
                 journey.id,
                 stage.id,
                 node.touchpoint.id,
+                advice=msg(
+                    "Give customers a next step after {touchpoint}: a letter, an offer, a way to buy.",
+                    touchpoint=Name(node.touchpoint.name),
+                ),
             )

@@ -5,10 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cjmkit.analysis.rules.registry import rule
-from cjmkit.analysis.rules.scope import Hit, Scope, quote
+from cjmkit.analysis.rules.scope import Hit, Scope
+from cjmkit.i18n import N_, Join, Message, Name, Term, msg
 from cjmkit.models.base import PHASE_ORDER
 
 POST_PURCHASE = frozenset({"onboarding", "usage", "retention", "advocacy"})
+
+#: Words of the messages, by the field or phase they name.
+PERSONA_PARTS = {
+    "needs": N_("needs"),
+    "pains": N_("pains"),
+    "rational": N_("rational motivations"),
+    "emotional": N_("emotional motivations"),
+}
+PHASE_TERMS = {
+    "awareness": N_("awareness"),
+    "consideration": N_("consideration"),
+    "purchase": N_("purchase"),
+    "onboarding": N_("onboarding"),
+    "usage": N_("usage"),
+    "retention": N_("retention"),
+    "advocacy": N_("advocacy"),
+}
+
+
+def evidence_advice(stage: str) -> Message:
+    return msg(
+        "Back {stage} with data: web analytics, a survey, interviews with customers or staff.",
+        stage=Name(stage),
+    )
 
 
 @rule("CJM101", "stage-no-touchpoints", "warning", "A stage has no touchpoint.")
@@ -33,10 +58,14 @@ def stage_no_touchpoints(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 document,
                 ("stages", index),
-                f"stage {quote(stage.name)} has no touchpoint",
+                msg("stage {stage} has no touchpoint", stage=Name(stage.name)),
                 journey.id,
                 stage.id,
                 stage.id,
+                advice=msg(
+                    "Map where customers meet the company at {stage}: ads, pages, letters, calls.",
+                    stage=Name(stage.name),
+                ),
             )
 
 
@@ -61,10 +90,13 @@ def stage_no_kpi(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 document,
                 ("stages", index),
-                f"stage {quote(stage.name)} has no KPI",
+                msg("stage {stage} has no KPI", stage=Name(stage.name)),
                 journey.id,
                 stage.id,
                 stage.id,
+                advice=msg(
+                    "Choose a KPI with a target that shows whether {stage} works.", stage=Name(stage.name)
+                ),
             )
 
 
@@ -88,10 +120,13 @@ def stage_no_goal(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 document,
                 ("stages", index),
-                f"stage {quote(stage.name)} has no customer goal",
+                msg("stage {stage} has no customer goal", stage=Name(stage.name)),
                 journey.id,
                 stage.id,
                 stage.id,
+                advice=msg(
+                    "Write down what the customer wants to achieve at {stage}.", stage=Name(stage.name)
+                ),
             )
 
 
@@ -116,10 +151,17 @@ def objection_unanswered(scope: Scope) -> Iterator[Hit]:
                 yield Hit(
                     document,
                     ("stages", index, "objections", number),
-                    f"objection {quote(objection.text)} at stage {quote(stage.name)} has no response",
+                    msg(
+                        "objection {objection} at stage {stage} has no response",
+                        objection=Name(objection.text),
+                        stage=Name(stage.name),
+                    ),
                     journey.id,
                     stage.id,
                     objection.id,
+                    advice=msg(
+                        "Prepare an answer to the objection {objection}.", objection=Name(objection.text)
+                    ),
                 )
 
 
@@ -144,10 +186,15 @@ def barrier_no_recommendation(scope: Scope) -> Iterator[Hit]:
                 yield Hit(
                     document,
                     ("stages", index, "barriers", number),
-                    f"barrier {quote(barrier.text)} at stage {quote(stage.name)} has no recommendation",
+                    msg(
+                        "barrier {barrier} at stage {stage} has no recommendation",
+                        barrier=Name(barrier.text),
+                        stage=Name(stage.name),
+                    ),
                     journey.id,
                     stage.id,
                     barrier.id,
+                    advice=msg("Decide how to remove the barrier {barrier}.", barrier=Name(barrier.text)),
                 )
 
 
@@ -172,8 +219,9 @@ def segment_without_journey(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 scope.workspace_document,
                 ("segments", index),
-                f"segment {quote(segment.name)} has no journey map",
+                msg("segment {segment} has no journey map", segment=Name(segment.name)),
                 subject=segment.id,
+                advice=msg("Draw a journey map for the segment {segment}.", segment=Name(segment.name)),
             )
 
 
@@ -195,18 +243,27 @@ def persona_incomplete(scope: Scope) -> Iterator[Hit]:
     Fix: fill in `needs`, `pains` and `motivations: {rational: [...], emotional: [...]}`.
     """
     for document, path, persona in scope.personas():
-        missing = [name for name in ("needs", "pains") if not getattr(persona, name)]
+        missing = [Term(PERSONA_PARTS[name]) for name in ("needs", "pains") if not getattr(persona, name)]
         motivations = persona.motivations
         for kind in ("rational", "emotional"):
             if motivations is None or not getattr(motivations, kind):
-                missing.append(f"{kind} motivations")
+                missing.append(Term(PERSONA_PARTS[kind]))
         if missing:
             yield Hit(
                 document,
                 path,
-                f"persona {quote(persona.name)} has no {', '.join(missing)}",
+                msg(
+                    "persona {persona} has no {missing}",
+                    persona=Name(persona.name),
+                    missing=Join(tuple(missing)),
+                ),
                 document.journey.id if document.journey else None,
                 subject=persona.id,
+                advice=msg(
+                    "Complete the portrait of {persona}: {missing}.",
+                    persona=Name(persona.name),
+                    missing=Join(tuple(missing)),
+                ),
             )
 
 
@@ -234,11 +291,19 @@ def no_post_purchase(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 document,
                 ("stages", last),
-                f"the journey ends at purchase stage {quote(stage.name)}: no onboarding, usage, "
-                "retention or advocacy stage follows",
+                msg(
+                    "the journey ends at purchase stage {stage}: no onboarding, usage, "
+                    "retention or advocacy stage follows",
+                    stage=Name(stage.name),
+                ),
                 journey.id,
                 stage.id,
                 stage.id,
+                advice=msg(
+                    "Map what happens after {stage}: delivery or installation, use, repeat purchase, "
+                    "reviews and referrals.",
+                    stage=Name(stage.name),
+                ),
             )
 
 
@@ -260,9 +325,13 @@ def unused_channel(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 document,
                 path,
-                f"channel {quote(channel.name)} is used by no touchpoint",
+                msg("channel {channel} is used by no touchpoint", channel=Name(channel.name)),
                 document.journey.id if document.journey else None,
                 subject=channel.id,
+                advice=msg(
+                    "Add the touchpoints of the channel {channel}, or drop the channel.",
+                    channel=Name(channel.name),
+                ),
             )
 
 
@@ -287,19 +356,21 @@ def stage_unevidenced(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 document,
                 ("stages", index),
-                f"stage {quote(stage.name)} states no evidence",
+                msg("stage {stage} states no evidence", stage=Name(stage.name)),
                 journey.id,
                 stage.id,
                 stage.id,
+                advice=evidence_advice(stage.name),
             )
         elif stage.evidence.level == "assumption":
             yield Hit(
                 document,
                 ("stages", index, "evidence", "level"),
-                f"stage {quote(stage.name)} rests on assumptions, not data",
+                msg("stage {stage} rests on assumptions, not data", stage=Name(stage.name)),
                 journey.id,
                 stage.id,
                 stage.id,
+                advice=evidence_advice(stage.name),
             )
 
 
@@ -334,11 +405,19 @@ def phase_order(scope: Scope) -> Iterator[Hit]:
                 yield Hit(
                     document,
                     ("stages", index, "phase"),
-                    f"stage {quote(stage.name)} is in phase '{stage.phase}' but comes after "
-                    f"stage {quote(bought)}, which is already past the purchase",
+                    msg(
+                        "stage {stage} is in phase {phase} but comes after stage {bought}, which is "
+                        "already past the purchase",
+                        stage=Name(stage.name),
+                        phase=Term(PHASE_TERMS[stage.phase]),
+                        bought=Name(bought),
+                    ),
                     journey.id,
                     stage.id,
                     stage.id,
+                    advice=msg(
+                        "Put {stage} in the customer's order, or correct its phase.", stage=Name(stage.name)
+                    ),
                 )
             elif bought is None and stage.phase not in PRE_PURCHASE:
                 bought = stage.name

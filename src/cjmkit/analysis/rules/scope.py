@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cjmkit.diagnostics import Severity
+from cjmkit.i18n import Message
 from cjmkit.loading.document import Document
 from cjmkit.loading.yaml_source import YamlPath
 from cjmkit.models import Channel, Journey, Persona, Stage, Workspace
 
 if TYPE_CHECKING:
     from cjmkit.analysis.rules.registry import Option
-from cjmkit.terminal import visible
 
 #: Default of `analysis.kpi_tolerance`: a KPI within 5 % of its target is on target.
 KPI_TOLERANCE = 0.05
@@ -25,12 +25,14 @@ class Hit:
 
     document: Document
     path: YamlPath
-    message: str
+    message: Message
     journey: str | None = None
     stage: str | None = None
     subject: str | None = None
     #: The hit's own severity, for rules that grade their findings; None: the rule's.
     severity: Severity | None = None
+    #: What to do about it, in plain words: the finding as a client deliverable states it.
+    advice: Message | None = None
 
 
 @dataclass
@@ -90,9 +92,3 @@ class Scope:
         for document, journey in self.journeys():
             if isinstance(journey.persona, Persona):
                 yield document, ("persona",), journey.persona
-
-
-def quote(text: str) -> str:
-    """A human name inside a message, on one line."""
-    flat = visible(" ".join(text.split()))
-    return f"'{flat[:77]}...'" if len(flat) > 80 else f"'{flat}'"

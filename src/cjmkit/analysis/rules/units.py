@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cjmkit.analysis.measures import format_number
 from cjmkit.analysis.rules.registry import Option, rule
-from cjmkit.analysis.rules.scope import Hit, Scope, quote
+from cjmkit.analysis.rules.scope import Hit, Scope
+from cjmkit.i18n import N_, Name, Term, msg
 
 #: Above this a value cannot be a percent either: the mix-up is not ratio for percent.
 PERCENT_CEILING = 100
+#: The KPI fields the messages name.
+FIELDS = {"target": N_("target"), "actual": N_("actual")}
 
 MAX_RATIO_VALUE = Option(
     "max_ratio_value",
@@ -61,9 +63,19 @@ def kpi_unit_mismatch(scope: Scope) -> Iterator[Hit]:
                     yield Hit(
                         document,
                         ("stages", index, "kpis", number, name),
-                        f"KPI {quote(kpi.name)} has unit ratio but its {name} is {format_number(value)}: "
-                        f"did you mean unit: percent (or {format_number(value / 100)})?",
+                        msg(
+                            "KPI {kpi} has unit ratio but its {field} is {value}: did you mean unit: "
+                            "percent (or {ratio})?",
+                            kpi=Name(kpi.name),
+                            field=Term(FIELDS[name]),
+                            value=value,
+                            ratio=value / 100,
+                        ),
                         journey.id,
                         stage.id,
                         kpi.id,
+                        advice=msg(
+                            "Check the unit of {kpi}: its values read as percent, not as a share.",
+                            kpi=Name(kpi.name),
+                        ),
                     )

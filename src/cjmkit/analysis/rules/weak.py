@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 
 from cjmkit.analysis.measures import (
     beyond_tolerance,
     conversion,
-    format_number,
     is_addressed,
     kpi_miss,
-    miss_text,
 )
 from cjmkit.analysis.rules.registry import Option, rule
-from cjmkit.analysis.rules.scope import Hit, Scope, quote
+from cjmkit.analysis.rules.scope import Hit, Scope
 from cjmkit.diagnostics import Severity
+from cjmkit.i18n import Argument, Message, Name, Percent, Quantity, Signed, msg
+from cjmkit.models import KPI
 
 KPI_MAJOR_MISS = Option(
     "kpi_major_miss",
@@ -59,6 +60,7 @@ def kpi_off_target(scope: Scope) -> Iterator[Hit]:
     tolerance = scope.kpi_tolerance
     major = scope.option(KPI_MAJOR_MISS)
     for document, journey, index, stage in scope.stages():
+        currency = journey.economics.currency if journey.economics else None
         for number, kpi in enumerate(stage.kpis):
             miss = kpi_miss(kpi)
             if kpi.actual is None or not beyond_tolerance(miss, tolerance):
@@ -66,13 +68,43 @@ def kpi_off_target(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 document,
                 ("stages", index, "kpis", number),
-                f"KPI {quote(kpi.name)} at stage {quote(stage.name)} is {miss_text(kpi)}: "
-                f"{format_number(kpi.actual)} vs {format_number(kpi.target)}",
+                miss_message(kpi, stage.name, miss, currency),
                 journey.id,
                 stage.id,
                 kpi.id,
                 Severity.WARNING if miss > major else Severity.INFO,
+                advice=msg(
+                    "Bring {kpi} at {stage} to its target of {target} (now {actual}).",
+                    kpi=Name(kpi.name),
+                    stage=Name(stage.name),
+                    target=Quantity(kpi.target, kpi.unit, currency),
+                    actual=Quantity(kpi.actual, kpi.unit, currency),
+                ),
             )
+
+
+def miss_message(kpi: KPI, stage: str, miss: float, currency: str | None) -> Message:
+    """ "KPI 'x' at stage 'y' is 30% above target: 0.52 vs 0.4", one msgid per side, so the
+    sentence translates whole."""
+    assert kpi.actual is not None
+    values: dict[str, Argument] = {
+        "kpi": Name(kpi.name),
+        "stage": Name(stage),
+        "actual": Quantity(kpi.actual, kpi.unit, currency),
+        "target": Quantity(kpi.target, kpi.unit, currency),
+    }
+    if math.isinf(miss):
+        if kpi.direction == "higher":
+            return msg("KPI {kpi} at stage {stage} is below target: {actual} vs {target}", **values)
+        return msg("KPI {kpi} at stage {stage} is above target: {actual} vs {target}", **values)
+    share = Percent(miss, 0)
+    if kpi.direction == "higher":
+        return msg(
+            "KPI {kpi} at stage {stage} is {share} below target: {actual} vs {target}", share=share, **values
+        )
+    return msg(
+        "KPI {kpi} at stage {stage} is {share} above target: {actual} vs {target}", share=share, **values
+    )
 
 
 @rule("CJM202", "kpi-unmeasured", "info", "A KPI has a target but no actual value.")
@@ -97,10 +129,19 @@ def kpi_unmeasured(scope: Scope) -> Iterator[Hit]:
                 yield Hit(
                     document,
                     ("stages", index, "kpis", number),
-                    f"KPI {quote(kpi.name)} at stage {quote(stage.name)} is not measured",
+                    msg(
+                        "KPI {kpi} at stage {stage} is not measured",
+                        kpi=Name(kpi.name),
+                        stage=Name(stage.name),
+                    ),
                     journey.id,
                     stage.id,
                     kpi.id,
+                    advice=msg(
+                        "Measure {kpi} at {stage} and note where the figure comes from.",
+                        kpi=Name(kpi.name),
+                        stage=Name(stage.name),
+                    ),
                 )
 
 
@@ -143,11 +184,21 @@ def high_drop_off(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 document,
                 ("stages", index, "funnel"),
-                f"only {rate:.1%} of customers advance past stage {quote(stage.name)} "
-                f"(threshold {threshold:.0%})",
+                msg(
+                    "only {share} of customers advance past stage {stage} (threshold {threshold})",
+                    share=Percent(rate),
+                    stage=Name(stage.name),
+                    threshold=Percent(threshold, 0),
+                ),
                 journey.id,
                 stage.id,
                 stage.id,
+                advice=msg(
+                    "Find out why customers leave at {stage}, where only {share} go on, "
+                    "and remove the cause.",
+                    stage=Name(stage.name),
+                    share=Percent(rate),
+                ),
             )
 
 
@@ -175,22 +226,40 @@ def negative_emotion_unaddressed(scope: Scope) -> Iterator[Hit]:
             yield Hit(
                 document,
                 ("stages", index, "emotion"),
-                f"stage {quote(stage.name)} has emotion {stage.emotion} and nothing addresses it",
+                msg(
+                    "stage {stage} has emotion {emotion} and nothing addresses it",
+                    stage=Name(stage.name),
+                    emotion=Signed(stage.emotion),
+                ),
                 journey.id,
                 stage.id,
                 stage.id,
+                advice=emotion_advice(stage.name),
             )
         for number, touchpoint in enumerate(stage.touchpoints):
             if touchpoint.emotion is not None and touchpoint.emotion <= -1:
                 yield Hit(
                     document,
                     ("stages", index, "touchpoints", number, "emotion"),
-                    f"touchpoint {quote(touchpoint.name)} has emotion {touchpoint.emotion} and "
-                    f"nothing at stage {quote(stage.name)} addresses it",
+                    msg(
+                        "touchpoint {touchpoint} has emotion {emotion} and nothing at stage {stage} "
+                        "addresses it",
+                        touchpoint=Name(touchpoint.name),
+                        emotion=Signed(touchpoint.emotion),
+                        stage=Name(stage.name),
+                    ),
                     journey.id,
                     stage.id,
                     touchpoint.id,
+                    advice=emotion_advice(stage.name),
                 )
+
+
+def emotion_advice(stage: str) -> Message:
+    return msg(
+        "Say what the company does about the negative emotion at {stage}: an answer, a fix or an idea.",
+        stage=Name(stage),
+    )
 
 
 @rule("CJM205", "emotion-dip", "info", "Emotion falls sharply from one stage to the next.")
@@ -214,11 +283,21 @@ def emotion_dip(scope: Scope) -> Iterator[Hit]:
                 yield Hit(
                     document,
                     ("stages", index, "emotion"),
-                    f"emotion falls from {before.emotion} at {quote(before.name)} to "
-                    f"{after.emotion} at {quote(after.name)}",
+                    msg(
+                        "emotion falls from {before} at {previous} to {after} at {stage}",
+                        before=Signed(before.emotion),
+                        previous=Name(before.name),
+                        after=Signed(after.emotion),
+                        stage=Name(after.name),
+                    ),
                     journey.id,
                     after.id,
                     after.id,
+                    advice=msg(
+                        "Check what customers expected after {previous}: at {stage} their mood falls.",
+                        previous=Name(before.name),
+                        stage=Name(after.name),
+                    ),
                 )
 
 
@@ -249,10 +328,21 @@ def funnel_inconsistent(scope: Scope) -> Iterator[Hit]:
                 yield Hit(
                     document,
                     ("stages", index, "funnel", "entered"),
-                    f"{stage.funnel.entered} customers enter stage {quote(stage.name)} but only "
-                    f"{previous[1].funnel.advanced} advanced from {quote(previous[1].name)}",
+                    msg(
+                        "{entered} customers enter stage {stage} but only {advanced} advanced "
+                        "from {previous}",
+                        entered=stage.funnel.entered,
+                        stage=Name(stage.name),
+                        advanced=previous[1].funnel.advanced,
+                        previous=Name(previous[1].name),
+                    ),
                     journey.id,
                     stage.id,
                     stage.id,
+                    advice=msg(
+                        "Take the funnel figures of {previous} and {stage} from one period and one source.",
+                        previous=Name(previous[1].name),
+                        stage=Name(stage.name),
+                    ),
                 )
             previous = (index, stage)
