@@ -24,6 +24,11 @@ EPILOG = examples(
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 TO_HELP = formats_help()
 LOCALE_HELP = f"Language of the deliverable: {' or '.join(LOCALES)} (default: the map's)."
+CSV_DIALECTS = ("excel-ru", "excel", "rfc4180")
+CSV_DIALECT_HELP = (
+    "CSV for: excel-ru (`;`, decimal commas, BOM), excel (`,`, points, BOM) or rfc4180 (`,`, "
+    "points, no BOM); default: excel-ru for a Russian map, excel otherwise."
+)
 
 
 @guarded
@@ -66,6 +71,10 @@ def render(
         str | None,
         typer.Option("--locale", help=LOCALE_HELP, show_default=False),
     ] = None,
+    csv_dialect: Annotated[
+        str | None,
+        typer.Option("--csv-dialect", help=CSV_DIALECT_HELP, show_default=False),
+    ] = None,
     jobs: Jobs = None,
 ) -> None:
     """Render journey maps to client deliverables, diagrams and data exports."""
@@ -86,6 +95,8 @@ def render(
         raise UsageError(f"--brand-color {brand_color!r}: write it as #rrggbb, e.g. #1f4e79")
     if locale is not None and locale not in LOCALES:
         raise UsageError(f"--locale {locale!r}: choose {' or '.join(LOCALES)}")
+    if csv_dialect is not None and csv_dialect not in CSV_DIALECTS:
+        raise UsageError(f"--csv-dialect {csv_dialect!r}: choose {', '.join(CSV_DIALECTS)}")
     check_output_folder(out)
     logo_uri = logo_data_uri(logo) if logo else None
 
@@ -111,7 +122,12 @@ def render(
     analysis = analyse(project, selected_rules([], []))
     err = terminal_console(stderr=True)
     journeys = [d for d in project.journeys if d.requested]
-    with Progress(console=err, transient=True, disable=len(journeys) < 2 or not err.is_terminal) as bar:
+    from cjmkit.renderers.data import csv_dialect as dialect_of_run
+
+    with (
+        dialect_of_run(csv_dialect),
+        Progress(console=err, transient=True, disable=len(journeys) < 2 or not err.is_terminal) as bar,
+    ):
         task = bar.add_task("Rendering", total=len(journeys))
         result = render_project(
             project, analysis, formats, out, brand_for, templates, locale,

@@ -1,20 +1,69 @@
-"""Data exports for the client's spreadsheet: CSV (stage x touchpoint rows) and JSON."""
+"""Data exports for the client's spreadsheet: CSV (a stage row, then a row per touchpoint and per
+KPI) and JSON."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import csv
+import io
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from cjmkit.renderers.context import JourneyView, TouchpointView
+from cjmkit.renderers.context import JourneyView
 from cjmkit.reporters.json import diagnostic_record, record, stage_record
 
+#: The CSV columns, documented in README ("CSV columns"). Stage columns name the stage on every
+#: row; figures (emotion, funnel, evidence) are on its `stage` row only, so a sum over the sheet
+#: counts each stage once; `touchpoint` and `kpi` rows fill their own columns.
 CSV_COLUMNS = [
-    "journey", "stage_index", "stage_id", "stage", "phase", "stage_emotion",
+    "journey", "stage_index", "stage_id", "stage", "phase", "row",
+    "stage_emotion", "funnel_entered", "funnel_advanced", "conversion", "evidence",
     "touchpoint_id", "touchpoint", "channel", "touchpoint_emotion",
-    "funnel_entered", "funnel_advanced", "conversion", "kpis", "evidence",
+    "kpi_id", "kpi", "kpi_unit", "kpi_target", "kpi_actual",
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a spreadsheet program expects a CSV: separator, decimal mark, byte-order mark."""
+
+    name: str
+    delimiter: str
+    #: The Babel locale whose decimal mark numbers are written with.
+    number_locale: str
+    bom: bool
+
+
+CSV_DIALECTS = {
+    d.name: d
+    for d in [
+        # Excel with Russian regional settings reads `;` and decimal commas; the BOM tells it UTF-8.
+        CsvDialect("excel-ru", ";", "ru", bom=True),
+        CsvDialect("excel", ",", "en", bom=True),
+        CsvDialect("rfc4180", ",", "en", bom=False),
+    ]
+}
+#: The dialect `cjm render --csv-dialect` chose for this run; None: the one of each map's locale.
+CSV_DIALECT: contextvars.ContextVar[str | None] = contextvars.ContextVar("csv_dialect", default=None)
+
+
+@contextlib.contextmanager
+def csv_dialect(name: str | None) -> Iterator[None]:
+    """Render CSV in the dialect ``name`` (None: each map's default) inside the block."""
+    token = CSV_DIALECT.set(name)
+    try:
+        yield
+    finally:
+        CSV_DIALECT.reset(token)
+
+
+def default_dialect(locale_code: str) -> str:
+    """Excel's defaults for the map's language: a Russian map opens in a Russian Excel."""
+    return "excel-ru" if locale_code.split("_")[0].split("-")[0] == "ru" else "excel"
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,50 +84,49 @@ def spreadsheet_safe(value: object) -> object:
     return _FORMULA_AFTER_BREAK.sub(r"\1'", value)
 
 
-class _Lines:
-    """Collects the rows of a csv writer whose row end is CR LF, ending them with LF instead.
+def _number(value: float, dialect: CsvDialect) -> str:
+    """A plain number the spreadsheet reads as one: the dialect's decimal mark, no grouping."""
+    from babel.numbers import format_decimal
 
-    The csv module quotes a field only for the characters of its own row end: with "\n"
-    alone, a field holding a bare CR went out unquoted and started a new row.
-    """
-
-    def __init__(self) -> None:
-        self.rows: list[str] = []
-
-    def write(self, row: str) -> None:
-        self.rows.append(row[:-2] + "\n")
+    return format_decimal(value, format="0.######", locale=dialect.number_locale)
 
 
-def render_csv(view: JourneyView) -> str:
-    out = _Lines()
-    writer = csv.writer(out, lineterminator="\r\n")
+def _cell(value: object, dialect: CsvDialect) -> object:
+    """Text is guarded against formulas; numbers are written in the dialect (never guarded: a
+    negative number is not a formula)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return _number(value, dialect)
+    return spreadsheet_safe(str(value))
+
+
+def render_csv(view: JourneyView, dialect: str | None = None) -> str:
+    """The journey as CSV in ``dialect`` (else the run's `--csv-dialect`, else the map's locale's)."""
+    spec = CSV_DIALECTS[dialect or CSV_DIALECT.get() or default_dialect(view.locale.code)]
+    out = io.StringIO(newline="")
+    # Every field holding the delimiter, a quote, CR or LF is quoted (the row end is CR LF).
+    writer = csv.writer(out, delimiter=spec.delimiter, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for stage in view.stages:
-        kpis = "; ".join(
-            f"{k.name}: {'' if k.actual is None else f'{k.actual:g}'} / {k.target:g}" for k in stage.kpis
-        )
+        names = [view.id, stage.index + 1, stage.id, stage.name, stage.phase]
         funnel = stage.funnel
-        base = [
-            view.id, stage.index + 1, stage.id, stage.name, stage.phase or "",
-            "" if stage.emotion is None else stage.emotion,
+        rows: list[list[object]] = [
+            [*names, "stage", stage.emotion,
+             None if funnel is None else funnel.entered,
+             None if funnel is None else funnel.advanced,
+             None if funnel is None or funnel.conversion is None else round(funnel.conversion, 6),
+             stage.evidence_level, *[None] * 9]
         ]  # fmt: skip
-        tail = [
-            "" if funnel is None else funnel.entered,
-            "" if funnel is None else funnel.advanced,
-            "" if funnel is None or funnel.conversion is None else f"{funnel.conversion:.4f}",
-            kpis,
-            stage.evidence_level or "",
+        rows += [
+            [*names, "touchpoint", *[None] * 5, t.id, t.name, t.channel, t.emotion, *[None] * 5]
+            for t in stage.touchpoints
         ]
-        touchpoints: tuple[TouchpointView | None, ...] = stage.touchpoints or (None,)
-        for touchpoint in touchpoints:
-            middle = (
-                ["", "", "", ""]
-                if touchpoint is None
-                else [touchpoint.id, touchpoint.name, touchpoint.channel,
-                      "" if touchpoint.emotion is None else touchpoint.emotion]
-            )  # fmt: skip
-            writer.writerow([spreadsheet_safe(v) for v in base + middle + tail])
-    return "".join(out.rows)
+        rows += [[*names, "kpi", *[None] * 9, k.id, k.name, k.unit, k.target, k.actual] for k in stage.kpis]
+        writer.writerows([_cell(v, spec) for v in row] for row in rows)
+    return ("\ufeff" if spec.bom else "") + out.getvalue()
 
 
 def render_json(view: JourneyView) -> str:
