@@ -18,9 +18,9 @@ _BREAKS = re.compile(r"[^\S\u00a0\u202f]+")
 MdPlace = Literal["any", "text", "block", "cell", "heading"]
 
 #: Markup that starts anywhere in a line: code spans, emphasis, strikethrough, links and images
-#: (they need ``[``), entities, escapes.
+#: (``[`` ``]``), entities, escapes.
 _INLINE = re.compile(
-    r"[`*~\[]"  # code, emphasis, strikethrough, links / images / footnotes
+    r"[`*~\[\]]"  # code, emphasis, strikethrough, links / images / footnotes
     r"|(?<![^\W_])_|_(?![^\W_])"  # `_` not inside a word (intraword `_` is never emphasis in GFM)
     r"|&(?=#?[0-9A-Za-z]+;)"  # character references
     r"|\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash that would escape what follows, or end the line
@@ -38,7 +38,7 @@ def md(text: object, place: MdPlace = "any") -> str:
     """Map text as inert GitHub-flavoured Markdown for one ``place`` in a line (see MdPlace).
 
     Only what Markdown would read as markup there is backslash-escaped, so a GFM reader shows
-    the same text: ``сайта-каталога`` and ``0.17`` stay as they are, ``*``, `` ` ``, ``[``,
+    the same text: ``сайта-каталога`` and ``0.17`` stay as they are, ``*``, `` ` ``, ``[``, ``]``,
     ``~``, ``_`` outside words, ``<`` before a tag (as ``&lt;``), ``&`` before an entity and a backslash
     before punctuation are escaped everywhere; ``|`` in table cells; a leading ``#``, ``>``,
     ``-``, ``+`` or ``1.`` at the start of a block; trailing ``#`` in a heading. Line breaks
