@@ -218,8 +218,11 @@ def test_text_report_of_the_worked_example(tmp_path: pathlib.Path) -> None:
     motivations = {"compare": {"rational": ["Price per square metre"], "emotional": ["Safety of the family"]}}
     text = journey_text(WORKED, margin=0.25, lifetime=90000, motivations=motivations)
     output = run_cjm("lint", str(write(tmp_path / "shop.yaml", text))).stdout
-    assert "1. shop / Stage compare  +960,000 RUB, profit +240,000, lifetime +2,880,000" in output
-    assert "conversion 10.0% -> 18.0%: +32.0 customers at 10.0% downstream" in output
+    assert (
+        "1. shop / Stage compare  +RUB\u00a0960,000, profit +RUB\u00a0240,000, lifetime +RUB\u00a02,880,000"
+        in output
+    )
+    assert "conversion 10% -> 18%: +32 customers at 10% downstream" in output
     assert "appeal to: rational (Price per square metre); emotional (Safety of the family)" in output
 
 
@@ -245,8 +248,8 @@ def test_segments_and_stakeholders_are_ranked_by_revenue_at_stake(tmp_path: path
         ("homes", "b2c", ["homes-a", "homes-b"], 2, 600000.0, None),
     ]
     output = run_cjm("lint", str(tmp_path)).stdout
-    assert "1. Chief financial officer (B2B stakeholder)  960,000 RUB, profit 240,000" in output
-    assert "2. Homeowners  600,000 RUB (2 growth points, 2 journeys)" in output
+    assert "1. Chief financial officer (B2B stakeholder)  RUB\u00a0960,000, profit RUB\u00a0240,000" in output
+    assert "2. Homeowners  RUB\u00a0600,000 (2 growth points, 2 journeys)" in output
 
 
 def test_channels_are_ranked_by_the_revenue_of_the_stages_they_serve(tmp_path: pathlib.Path) -> None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cjmkit.cli.common import Format, Jobs, OnlyMaps, Paths, examples, guarded, load_maps
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Severity
 from cjmkit.errors import UsageError
+from cjmkit.locales import LOCALES
 from cjmkit.reporters import REPORTERS, Run
+
+if TYPE_CHECKING:
+    from cjmkit.project import Project
 
 EPILOG = examples(
     "cjm lint                                  # the workspace around the current folder",
@@ -24,6 +28,17 @@ EPILOG = examples(
 def split(values: list[str] | None) -> list[str]:
     """Options may repeat and hold comma-separated lists."""
     return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
+
+
+def maps_locale(project: Project) -> str | None:
+    """The language the requested maps share (their own `locale`, else their workspace's), if one."""
+    found = set()
+    for document in project.journeys:
+        if document.requested and document.journey is not None:
+            workspace = project.workspace_for(document)
+            space = workspace.workspace if workspace else None
+            found.add(document.journey.locale or (space.locale if space else None))
+    return found.pop() if len(found) == 1 else None
 
 
 @guarded
@@ -45,6 +60,15 @@ def lint(
     fail_on: Annotated[
         Severity, typer.Option("--fail-on", help="Exit 1 when a finding has this severity or a worse one.")
     ] = Severity.ERROR,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale",
+            help=f"Language of the text report: {', '.join(LOCALES)} "
+            "(default: the maps' own `locale`, else en).",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[
         bool,
         typer.Option(
@@ -55,6 +79,8 @@ def lint(
     """Find gaps and weak stages in journey maps and rank where to act."""
     from cjmkit.analysis import analyse, selected_rules, selector_hint, unknown_selectors
 
+    if locale is not None and locale not in LOCALES:
+        raise UsageError(f"unknown locale {locale!r}: use one of {', '.join(LOCALES)}")
     chosen, skipped = split(select), split(ignore)
     for selector in unknown_selectors(chosen + skipped):
         raise UsageError(f"unknown rule {selector!r}{selector_hint(selector)}; see `cjm rules`")
@@ -67,6 +93,7 @@ def lint(
         analysis=analysis,
         fail_on=fail_on,
         quiet=quiet,
+        locale=locale or maps_locale(project),
     )
     REPORTERS[output_format.value](run, sys.stdout)
     failing = any(d.severity.rank >= fail_on.rank for d in analysis.findings)

@@ -102,10 +102,11 @@ class Translator:
         """``45 000 ₽`` / ``RUB 45,000``: whole units, the locale's currency pattern."""
         from babel.numbers import format_currency
 
-        return format_currency(
+        text = format_currency(
             round(value) + 0.0, currency, format=_money_pattern(self.code), currency_digits=False,
             locale=self.code,
         )  # fmt: skip
+        return _currency_spacing(text)
 
     def date(self, value: datetime.date) -> str:
         """``26 мая 2026 г.`` / ``May 26, 2026``."""
@@ -153,7 +154,16 @@ class Translator:
 def _money_cents(translator: Translator, value: float, currency: str) -> str:
     from babel.numbers import format_currency
 
-    return format_currency(value, currency, locale=translator.code)
+    return _currency_spacing(format_currency(value, currency, locale=translator.code))
+
+
+_LETTER_THEN_DIGIT = re.compile(r"(?<=[A-Za-z])(?=[\d\u2212-])|(?<=\d)(?=[A-Za-z])")
+
+
+def _currency_spacing(text: str) -> str:
+    """CLDR's currency spacing, which Babel leaves out: a currency written as letters (RUB, a
+    code with no symbol in the locale) is kept apart from the digits: ``RUB 45,000``."""
+    return _LETTER_THEN_DIGIT.sub("\u00a0", text)
 
 
 @functools.cache

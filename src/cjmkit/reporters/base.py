@@ -24,3 +24,5 @@ class Run:
     fail_on: Severity | None = None
     #: lint --quiet: the findings alone, no ranking and no summary.
     quiet: bool = False
+    #: The language of the text output (lint): ``--locale``, else the maps' own, else English.
+    locale: str | None = None

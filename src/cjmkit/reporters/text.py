@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from rich.console import Console
@@ -14,7 +12,7 @@ from cjmkit.diagnostics import Diagnostic, Severity, plural
 from cjmkit.reporters.base import Run
 
 if TYPE_CHECKING:
-    from cjmkit.analysis import AnalysisResult, ChannelSummary, SegmentGrowth
+    pass
 from cjmkit.terminal import console as terminal_console
 from cjmkit.terminal import same_width, visible
 
@@ -86,6 +84,8 @@ def emit(console: Console, text: Text) -> None:
 def report_text(run: Run, out: TextIO) -> None:
     console = terminal_console(out)
     if run.analysis is not None:
+        from cjmkit.reporters.lint_text import report_lint_text
+
         report_lint_text(run, console)
         return
     for diagnostic in run.diagnostics:
@@ -121,156 +121,3 @@ def write_diagnostic(
         head.append(f"\n{gutter:>{width}} | ", style="blue")
         head.append(text, style="bold red" if not gutter else "")
     emit(console, head)
-
-
-def report_lint_text(run: Run, console: Console) -> None:
-    """Findings grouped by file, then where to act, then one summary line (the findings
-    alone with ``--quiet``)."""
-    analysis = run.analysis
-    assert analysis is not None
-    current = None
-    for diagnostic in run.diagnostics:
-        if diagnostic.file != current:
-            if current is not None:
-                console.print()
-            current = diagnostic.file
-            console.print(Text(visible(diagnostic.file), style="bold underline"))
-        row = Text(f"  {diagnostic.line}:{diagnostic.column}".ljust(10))
-        row.append(f"{diagnostic.severity.value:<8}", style=_STYLE[diagnostic.severity])
-        row.append(f" {visible(diagnostic.message)}  ")
-        row.append(f"{diagnostic.name} ({diagnostic.code})", style="dim")
-        emit(console, row)
-    if run.quiet:
-        return
-    if run.diagnostics:
-        console.print()
-    for section in (weakest_section, growth_section, segment_section, channel_section):
-        lines = section(analysis)
-        if lines:
-            console.print(Text(lines[0], style="bold"))
-            for line in lines[1:]:
-                console.print(visible(line), highlight=False)
-            console.print()
-    console.print(summary(run))
-
-
-def weakest_section(analysis: AnalysisResult) -> list[str]:
-    lines = []
-    for rank, health in enumerate(analysis.stages[:5], 1):
-        lines.append(f"  {rank}. {health.journey} / {health.name}  score {health.explanation}")
-        lines.append(f"     {'; '.join(health.signals)}")
-    for journey in analysis.unranked:
-        lines.append(f"  {journey.journey}: not ranked: {journey.reason}")
-    return ["Weakest stages", *lines] if lines else []
-
-
-def money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}"
-
-
-def by_currency(
-    items: Sequence[T], currency: Callable[[T], str | None]
-) -> Iterator[tuple[list[str], list[T]]]:
-    """The top five of each currency's ranking, each headed by its currency when several are
-    ranked (sums in different currencies are not compared)."""
-    groups = [(key, list(group)[:5]) for key, group in itertools.groupby(items, key=currency) if key]
-    for key, group in groups:
-        yield ([f"  in {key}:"] if len(groups) > 1 else []), group
-
-
-def growth_section(analysis: AnalysisResult) -> list[str]:
-    lines = []
-    for head, points in by_currency(analysis.growth_points, lambda p: p.currency):
-        lines += head
-        for rank, point in enumerate(points, 1):
-            worth = [f"+{money(point.revenue, point.currency)}"]
-            if point.profit is not None:
-                worth.append(f"profit +{point.profit:,.0f}")
-            if point.lifetime_revenue is not None:
-                worth.append(f"lifetime +{point.lifetime_revenue:,.0f}")
-            lines.append(f"  {rank}. {point.journey} / {point.name}  {', '.join(worth)}")
-            source = "" if point.target_source == "stage" else f" ({point.phase} target)"
-            lines.append(
-                f"     conversion {point.actual:.1%} -> {point.target:.1%}{source}: "
-                f"+{point.customers_gained:,.1f} customers at {point.downstream_conversion:.1%} downstream"
-            )
-            appeal = [f"{kind} ({', '.join(items)})" for kind, items in point.motivations.items() if items]
-            if appeal:
-                lines.append(f"     appeal to: {'; '.join(appeal)}")
-    missing = [stage for stage in analysis.unvalued if stage.reason == "no-target"]
-    if missing:
-        names = ", ".join(f"{s.journey} / {s.name}" for s in missing[:3]) + (
-            ", ..." if len(missing) > 3 else ""
-        )
-        lines.append(
-            f"  {plural(len(missing), 'stage')} before the purchase {'has' if len(missing) == 1 else 'have'} "
-            f"no target conversion ({names}): set `funnel.target` on the stage, or a target per phase "
-            "in cjm.yaml under `analysis: {conversion_targets: {consideration: 0.25}}`"
-        )
-    blind = [stage for stage in analysis.unvalued if stage.reason == "no-downstream-data"]
-    if blind:
-        lines.append(
-            f"  {plural(len(blind), 'stage')} under target not valued: a later stage up to the purchase "
-            "has no funnel figures"
-        )
-    return ["Growth points (revenue if each stage reached its target conversion)", *lines] if lines else []
-
-
-def segment_section(analysis: AnalysisResult) -> list[str]:
-    lines = []
-    for head, segments in by_currency(analysis.segments, lambda s: s.currency):
-        lines += head
-        lines += [segment_line(rank, segment) for rank, segment in enumerate(segments, 1)]
-    return ["Segments by revenue at stake", *lines] if len(analysis.segments) > 1 else []
-
-
-def segment_line(rank: int, segment: SegmentGrowth) -> str:
-    kind = " (B2B stakeholder)" if segment.kind == "b2b-stakeholder" else ""
-    worth = money(segment.revenue, segment.currency)
-    if segment.profit is not None:
-        worth += f", profit {segment.profit:,.0f}"
-    return (
-        f"  {rank}. {segment.name}{kind}  {worth} "
-        f"({plural(segment.growth_points, 'growth point')}, {plural(len(segment.journeys), 'journey')})"
-    )
-
-
-def channel_section(analysis: AnalysisResult) -> list[str]:
-    lines = []
-    for head, channels in by_currency(analysis.channels, lambda c: c.currency):
-        lines += head
-        lines += [channel_line(rank, channel) for rank, channel in enumerate(channels, 1)]
-    return ["Channels by revenue at stake at their stages", *lines] if lines else []
-
-
-def channel_line(rank: int, channel: ChannelSummary) -> str:
-    worth = ", ".join(money(v, k) for k, v in (channel.revenue_at_stake or {}).items())
-    negative = f", {channel.negative_touchpoints} negative" if channel.negative_touchpoints else ""
-    return f"  {rank}. {channel.name}  {worth} ({plural(len(channel.touchpoints), 'touchpoint')}{negative})"
-
-
-def summary(run: Run) -> Text:
-    """Counts per severity, the blocking ones (at ``--fail-on`` or worse) first, and the rules
-    behind them."""
-    counts = {severity: 0 for severity in Severity}
-    blocking_rules: dict[str, int] = {}
-    fail_on = run.fail_on or Severity.ERROR
-    for diagnostic in run.diagnostics:
-        counts[diagnostic.severity] += 1
-        if diagnostic.severity.rank >= fail_on.rank:
-            blocking_rules[diagnostic.name] = blocking_rules.get(diagnostic.name, 0) + 1
-    blocking = [s for s in Severity if s.rank >= fail_on.rank]
-    rest = [s for s in Severity if s.rank < fail_on.rank]
-    files = plural(run.files, "file")
-    if not run.diagnostics:
-        return Text(f"No findings in {files}.", style="bold green")
-    if not blocking_rules:
-        parts = ", ".join(plural(counts[s], s.value) for s in rest if counts[s])
-        return Text(f"Nothing blocking; {parts} in {files}.", style="bold yellow")
-    rules = ", ".join(
-        f"{name} {count}" for name, count in sorted(blocking_rules.items(), key=lambda i: (-i[1], i[0]))
-    )
-    head = " and ".join(plural(counts[s], s.value) for s in blocking if counts[s])
-    tail = ", ".join(plural(counts[s], s.value) for s in rest if counts[s])
-    text = f"Blocking: {head} ({rules})" + (f"; also {tail}" if tail else "") + f" in {files}."
-    return Text(text, style="bold red")
