@@ -21,6 +21,7 @@ MdPlace = Literal["any", "text", "block", "cell", "heading"]
 #: (``[`` ``]``), entities, escapes.
 _INLINE = re.compile(
     r"[`*~\[\]]"  # code, emphasis, strikethrough, links / images / footnotes
+    r"|(?<=\])\("  # and "](" kept from reading as a link in any reader
     r"|(?<![^\W_])_|_(?![^\W_])"  # `_` not inside a word (intraword `_` is never emphasis in GFM)
     r"|&(?=#?[0-9A-Za-z]+;)"  # character references
     r"|\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash that would escape what follows, or end the line
