@@ -9,6 +9,7 @@ format (Jinja autoescape for HTML, filters for Markdown and DOT).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -232,6 +233,18 @@ class JourneyView:
     export: Mapping[str, Any]
 
 
+def in_language(health: StageHealth, locale: Locale) -> StageHealth:
+    """A weak stage with its reasons and explanation in the map's language."""
+    from cjmkit.analysis.ranking import explain
+
+    translator = locale.translator
+    return dataclasses.replace(
+        health,
+        signals=[reason.message.render(translator) for reason in health.reasons],
+        explanation=explain(health.score, health.reasons, translator),
+    )
+
+
 def format_value(value: float | None, kpi: KPI, locale: Locale, currency: str | None) -> str:
     if value is None:
         return locale.labels["not_measured"]
@@ -443,7 +456,7 @@ def journey_view(
         findings_by_severity=MappingProxyType(
             {s.value: tuple(f for f in findings if f.severity is s) for s in Severity}
         ),
-        weakest=tuple(found.stages),
+        weakest=tuple(in_language(health, locale) for health in found.stages),
         growth_points=tuple(found.growth_points),
         unvalued=tuple(found.unvalued),
         tied_stages=found.unranked[0].stages if found.unranked else 0,
