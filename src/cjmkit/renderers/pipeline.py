@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import pathlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -17,8 +17,17 @@ from cjmkit.loading.bounded import FileTooLarge, NotRegularFile, read_bounded
 from cjmkit.loading.document import Document
 from cjmkit.output import write_atomic
 from cjmkit.project import Project
-from cjmkit.renderers import RenderFailure, check_prerequisites, formats_named
-from cjmkit.renderers.context import Brand, JourneyView, journey_view
+from cjmkit.renderers import Format, RenderFailure, check_prerequisites, formats_named
+from cjmkit.renderers.context import (
+    DEFAULT_AUDIENCE,
+    Brand,
+    JourneyView,
+    WorkspaceIndex,
+    audience_view,
+    index_view,
+    journey_view,
+    workspace_index,
+)
 from cjmkit.renderers.environment import make_environment
 
 T = TypeVar("T")
@@ -76,6 +85,8 @@ def safely(call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 #: Output stems that are not a journey's: the workspace index.
 RESERVED_NAMES = frozenset({"index"})
+#: Formats of the flow diagram; a B2B workspace also gets its committee diagram in each.
+DIAGRAM_FORMATS = ("dot", "svg", "png")
 
 
 def output_names(journeys: Sequence[Document]) -> dict[pathlib.Path, str]:
@@ -136,8 +147,11 @@ def render_project(
     templates: pathlib.Path | None = None,
     locale: str | None = None,
     progress: Callable[[str], None] | None = None,
+    audience: str | None = None,
 ) -> RenderResult:
-    """Render every requested, valid journey; invalid ones are listed in ``failed``."""
+    """Render every requested, valid journey; invalid ones are listed in ``failed``.
+
+    ``audience`` (`client` or `team`) overrides each workspace's `render.audience`."""
     specs = formats_named(formats)
     check_prerequisites(specs)
     environment = make_environment(templates)
@@ -151,11 +165,14 @@ def render_project(
     names = output_names(valid)
     outputs = _Outputs(out, result)
     views: list[JourneyView] = []
+    loose: list[JourneyView] = []  # maps outside any workspace, for the index
+    by_workspace: dict[pathlib.Path, tuple[Document, list[JourneyView]]] = {}
     for document in valid:
         workspace = project.workspace_for(document)
         view = journey_view(
             document, workspace, analysis, brand_for(workspace), locale, output_name=names[document.path]
         )
+        view = audience_view(view, document, *audience_of(workspace, audience))
         # Every format of a map is made before any is written: a map that fails writes nothing.
         try:
             files = [(f"{view.output_name}.{spec.extension}", safely(spec.render, view, environment))
@@ -164,20 +181,93 @@ def render_project(
             result.not_drawn.append((document.display, str(failure)))
         else:
             views.append(view)
+            if workspace is not None:
+                by_workspace.setdefault(workspace.path, (workspace, []))[1].append(view)
+            else:
+                loose.append(view)
             for name, content in files:
                 outputs.write(name, content)
         if progress:
             progress(document.display)
+    diagrams = [spec for spec in specs if spec.name in DIAGRAM_FORMATS]
+    for workspace, members in by_workspace.values() if diagrams else ():
+        render_committee(workspace, members, diagrams, outputs)
     if "html" in formats and views and (project.workspaces or len(views) > 1):
-        index = safely(render_index, environment, views)
+        index = safely(render_index, environment, views, index_sections(by_workspace.values(), loose))
         outputs.write("index.html", index)
     return result
 
 
-def render_index(environment: jinja2.Environment, views: Sequence[JourneyView]) -> str:
+def committee_stem(name: str, taken: set[str], extensions: Sequence[str]) -> str:
+    """``<workspace-name-slug>-committee``, numbered if a file of this run already has that name."""
+    from cjmkit.interop.mermaid import slugify
+
+    slug = (slugify(name) or "")[:60].strip("-")  # a file name stays short whatever the name
+    stem = f"{slug or 'workspace'}-committee"
+    candidate, number = stem, 2
+    while any(f"{candidate}.{extension}".casefold() in taken for extension in extensions):
+        candidate, number = f"{stem}-{number}", number + 1
+    return candidate
+
+
+def render_committee(
+    workspace: Document, views: Sequence[JourneyView], diagrams: Sequence[Format], outputs: _Outputs
+) -> None:
+    """The buying-committee diagram of a workspace with two or more rendered B2B stakeholder
+    journeys (segments of kind ``b2b-stakeholder``): one lane per journey, in segment order."""
+    from cjmkit.models.workspace import Workspace
+    from cjmkit.renderers import dot
+
+    lanes = [view for view in views if dot.is_stakeholder(view)]
+    if len(lanes) < 2 or not isinstance(workspace.model, Workspace):
+        return
+    order = {segment.id: number for number, segment in enumerate(workspace.model.segments)}
+    lanes.sort(key=lambda view: (order.get(view.segment_id or "", len(order)), view.output_name))
+    name = workspace.model.name or workspace.path.parent.name
+    stem = committee_stem(name, outputs.seen, [spec.extension for spec in diagrams])
+    title = dot.committee_title(name, lanes[0])
+    try:
+        files = [
+            (f"{stem}.{spec.extension}", dot.render_committee(title, lanes, spec.name)) for spec in diagrams
+        ]
+    except RenderFailure as failure:
+        outputs.result.not_drawn.append((workspace.display, str(failure)))
+        return
+    for file_name, content in files:
+        outputs.write(file_name, content)
+
+
+def audience_of(workspace: Document | None, override: str | None) -> tuple[str, bool]:
+    """The audience (the flag, else the workspace's `render.audience`, else `client`) and whether
+    client deliverables show the owner (`render.show_owner`)."""
+    settings = workspace.workspace.render if workspace and workspace.workspace else None
+    chosen = override or (settings.audience if settings else None) or DEFAULT_AUDIENCE
+    return chosen, bool(settings and settings.show_owner)
+
+
+def index_sections(
+    workspaces: Iterable[tuple[Document, list[JourneyView]]], loose: Sequence[JourneyView]
+) -> list[WorkspaceIndex]:
+    """The index's sections: each workspace with its segments and maps, then the standalone maps."""
+    from cjmkit.models.workspace import Workspace
+
+    sections = []
+    for document, members in workspaces:
+        model = document.model if isinstance(document.model, Workspace) else None
+        name = (model.name if model else None) or document.path.parent.name
+        sections.append(workspace_index(name, model.segments if model else [], members))
+    if loose:
+        sections.append(workspace_index(None, [], loose))
+    return sections
+
+
+def render_index(
+    environment: jinja2.Environment, views: Sequence[JourneyView], sections: Sequence[WorkspaceIndex] = ()
+) -> str:
     from cjmkit.renderers.environment import template_values
 
+    index = index_view(sections or [workspace_index(None, [], views)], views)
     values = template_values(
-        environment, {"views": views, "brand": views[0].brand, "labels": views[0].labels}
+        environment, {"views": views, "index": index, "brand": views[0].brand, "labels": views[0].labels}
     )
     return environment.get_template("index.html.j2").render(values)
