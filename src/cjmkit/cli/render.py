@@ -20,9 +20,16 @@ EPILOG = examples(
     "cjm render examples/front-doors --to html,pdf --out deliverables/",
     "cjm render maps/ --to svg,csv --brand-color '#0b6e4f' --logo logo.svg",
     "cjm render --templates my-templates/        # your own journey.html.j2 / journey.md.j2",
+    "cjm render --audience team                  # rule codes and file:line, for review",
 )
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 TO_HELP = formats_help()
+AUDIENCES = ("client", "team")
+AUDIENCE_HELP = (
+    "Who the deliverable is for: client (findings as recommendations by stage; no rule codes, "
+    "file positions, owner or `internal` fields) or team (everything, for review); "
+    "default: render.audience of cjm.yaml, else client."
+)
 LOCALE_HELP = f"Language of the deliverable: {' or '.join(LOCALES)} (default: the map's)."
 CSV_DIALECTS = ("excel-ru", "excel", "rfc4180")
 CSV_DIALECT_HELP = (
@@ -75,6 +82,10 @@ def render(
         str | None,
         typer.Option("--csv-dialect", help=CSV_DIALECT_HELP, show_default=False),
     ] = None,
+    audience: Annotated[
+        str | None,
+        typer.Option("--audience", help=AUDIENCE_HELP, show_default=False),
+    ] = None,
     jobs: Jobs = None,
 ) -> None:
     """Render journey maps to client deliverables, diagrams and data exports."""
@@ -97,6 +108,8 @@ def render(
         raise UsageError(f"--locale {locale!r}: choose {' or '.join(LOCALES)}")
     if csv_dialect is not None and csv_dialect not in CSV_DIALECTS:
         raise UsageError(f"--csv-dialect {csv_dialect!r}: choose {', '.join(CSV_DIALECTS)}")
+    if audience is not None and audience not in AUDIENCES:
+        raise UsageError(f"--audience {audience!r}: choose {' or '.join(AUDIENCES)}")
     check_output_folder(out)
     logo_uri = logo_data_uri(logo) if logo else None
 
@@ -131,7 +144,7 @@ def render(
         task = bar.add_task("Rendering", total=len(journeys))
         result = render_project(
             project, analysis, formats, out, brand_for, templates, locale,
-            progress=lambda _: bar.advance(task),
+            progress=lambda _: bar.advance(task), audience=audience,
         )  # fmt: skip
     for path in result.written:
         say(f"wrote {path}")

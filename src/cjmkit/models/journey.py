@@ -126,6 +126,12 @@ class Touchpoint(Model):
     """Touchpoints the customer goes to next (any stage); without it the flow is list order."""
 
 
+#: Fields of a stage that `internal` may hide from client deliverables: the company's own notes.
+InternalStageField = Literal[
+    "strategy", "opportunities", "customer_goal", "actions", "thoughts", "expectations", "motivations"
+]
+
+
 class Stage(Model):
     """A stage of the journey: one column of the map."""
 
@@ -163,6 +169,10 @@ class Stage(Model):
     """Observed volume at this stage."""
     evidence: Evidence | None = None
     """What the stage is built on."""
+    internal: list[InternalStageField] = []
+    """Fields of this stage kept out of client deliverables (`cjm render --audience client`),
+    e.g. `[strategy]`: working notes for the team. Allowed: `strategy`, `opportunities`,
+    `customer_goal`, `actions`, `thoughts`, `expectations`, `motivations`."""
 
 
 def _persona_kind(value: Any) -> str:

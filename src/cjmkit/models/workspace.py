@@ -107,6 +107,12 @@ class RenderSettings(Model):
     """Logo file (PNG, JPEG, GIF, WebP or SVG), relative to `cjm.yaml`; embedded in the HTML."""
     company: Text | None = None
     """Name shown in the header of the deliverable, e.g. the consultancy."""
+    audience: Literal["client", "team"] | None = None
+    """Who the deliverables are for: `client` (default: findings as plain recommendations by
+    stage, no rule codes, file positions, owner or fields marked `internal`) or `team` (codes,
+    rule names and `file:line` for review). `cjm render --audience` overrides it."""
+    show_owner: bool | None = None
+    """Show each map's `owner` in client deliverables too (default: only for the team)."""
 
 
 class Workspace(Model):

@@ -10,6 +10,7 @@ format (Jinja autoescape for HTML, filters for Markdown and DOT).
 from __future__ import annotations
 
 import dataclasses
+import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from cjmkit.analysis.measures import conversion, kpi_misses_target
 from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.loading.document import Document
 from cjmkit.models import KPI, Channel, Journey, Motivations, Persona, Segment, Stage
-from cjmkit.renderers.i18n import Locale
+from cjmkit.renderers.i18n import LABELS, Locale
 
 EMOTION_COLORS = {-2: "#d73027", -1: "#fc8d59", 0: "#fee08b", 1: "#91cf60", 2: "#1a9850"}
 NO_EMOTION_COLOR = "#e0e0e0"
@@ -231,6 +232,10 @@ class JourneyView:
     curve: EmotionCurve
     #: The map, persona, segment and channels as JSON values, dumped once for the JSON export.
     export: Mapping[str, Any]
+    #: `client` or `team` (see AUDIENCES); set by audience_view.
+    audience: str = "team"
+    #: The findings as recommendations by stage, in the map's language (set by audience_view).
+    recommendations: tuple[StageRecommendations, ...] = ()
 
 
 def in_language(health: StageHealth, locale: Locale) -> StageHealth:
@@ -464,3 +469,177 @@ def journey_view(
         curve=emotion_curve(stages),
         export=MappingProxyType(json_values(journey, persona, segment, list(used.values()))),
     )  # fmt: skip
+
+
+#: Who a deliverable is for. `client`: findings as recommendations in plain words by stage, no
+#: rule codes, file positions, owner or internal fields; `team`: everything, for review.
+AUDIENCES = ("client", "team")
+#: `cjm render` makes client deliverables; the team reviews with `cjm lint` and `cjm diff`.
+DEFAULT_AUDIENCE = "client"
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One analysis finding in the map's language: what to do (``advice``) and what was found."""
+
+    severity: str
+    advice: str
+    message: str
+
+
+@dataclass(frozen=True)
+class StageRecommendations:
+    """The recommendations of one stage (``stage`` None: the journey as a whole), worst first."""
+
+    stage: str | None
+    name: str
+    #: The worst severity among the findings: `error`, `warning` or `info`.
+    severity: str
+    findings: tuple[FindingView, ...]
+
+    @property
+    def recommendations(self) -> tuple[str, ...]:
+        return tuple(finding.advice for finding in self.findings)
+
+
+def finding_view(finding: Diagnostic, locale: Locale) -> FindingView:
+    """The finding rendered in the map's language; its advice falls back to the message."""
+    translator = locale.translator
+    message = finding.template.render(translator) if finding.template else finding.message
+    advice = finding.advice.render(translator) if finding.advice else message
+    return FindingView(severity=finding.severity.value, advice=advice, message=message)
+
+
+def stage_recommendations(
+    findings: Sequence[Diagnostic], stages: Sequence[StageView], locale: Locale, whole_journey: str
+) -> tuple[StageRecommendations, ...]:
+    """Findings grouped by stage in the map's order, the journey-wide ones first (named
+    ``whole_journey``); inside a group the worst come first and a repeated advice is shown once."""
+    names = {stage.id: stage.name for stage in stages}
+    order: list[str | None] = [None, *names]
+    groups: dict[str | None, list[FindingView]] = {}
+    for finding in findings:
+        key = finding.stage if finding.stage in names else None
+        view = finding_view(finding, locale)
+        group = groups.setdefault(key, [])
+        if all(view.advice != seen.advice for seen in group):
+            group.append(view)
+    rank = {severity.value: severity.rank for severity in Severity}
+    result = []
+    for key in order:
+        if key not in groups:
+            continue
+        items = sorted(groups[key], key=lambda item: -rank[item.severity])  # stable: map order kept
+        result.append(
+            StageRecommendations(
+                stage=key,
+                name=whole_journey if key is None else names[key],
+                severity=items[0].severity,
+                findings=tuple(items),
+            )
+        )
+    return tuple(result)
+
+
+def _client_export(export: Mapping[str, Any], journey: Journey, show_owner: bool) -> dict[str, Any]:
+    """The JSON values without the owner (unless shown) and each stage's internal fields."""
+    data = dict(export)
+    values = dict(data["journey"])
+    if not show_owner:
+        values.pop("owner", None)
+    stages = []
+    for stage, model in zip(values.get("stages", []), journey.stages, strict=False):
+        stages.append({k: v for k, v in stage.items() if k != "internal" and k not in model.internal})
+    values["stages"] = stages
+    data["journey"] = values
+    return data
+
+
+def _client_stage(stage: StageView, hidden: Sequence[str]) -> StageView:
+    """The stage without the fields its map marks `internal`."""
+    empty: dict[str, Any] = {"strategy": None, "customer_goal": None, "motivations": None}
+    return dataclasses.replace(stage, **{name: empty.get(name, ()) for name in hidden})
+
+
+def audience_view(
+    view: JourneyView, document: Document, audience: str = DEFAULT_AUDIENCE, show_owner: bool = False
+) -> JourneyView:
+    """The view for ``audience``: the findings grouped as recommendations by stage for both;
+    for `client` also without the owner (unless ``show_owner``) and the stages' internal fields."""
+    journey = document.journey
+    assert journey is not None
+    whole = view.locale.translator.gettext(LABELS["whole_journey"])
+    recommendations = stage_recommendations(view.findings, view.stages, view.locale, whole)
+    if audience != "client":
+        return dataclasses.replace(view, audience=audience, recommendations=recommendations)
+    stages = tuple(
+        _client_stage(stage, model.internal) if model.internal else stage
+        for stage, model in zip(view.stages, journey.stages, strict=True)
+    )
+    return dataclasses.replace(
+        view,
+        audience=audience,
+        recommendations=recommendations,
+        owner=view.owner if show_owner else None,
+        stages=stages,
+        export=MappingProxyType(_client_export(view.export, journey, show_owner)),
+    )
+
+
+@dataclass(frozen=True)
+class SegmentMaps:
+    """A segment of the workspace (None: maps of no segment it defines) and its rendered maps."""
+
+    segment: SegmentView | None
+    #: A stakeholder of a B2B buying committee (segment kind `b2b-stakeholder`).
+    stakeholder: bool
+    maps: tuple[JourneyView, ...]
+
+
+@dataclass(frozen=True)
+class WorkspaceIndex:
+    """One workspace on the index page (``name`` None: maps outside any workspace)."""
+
+    name: str | None
+    segments: tuple[SegmentMaps, ...]
+
+
+@dataclass(frozen=True)
+class IndexView:
+    """The index page: titled with the workspace's name (the client) when it shows one workspace."""
+
+    title: str
+    workspaces: tuple[WorkspaceIndex, ...]
+    brand: Brand
+    labels: Mapping[str, str]
+    locale: Locale
+
+
+def workspace_index(
+    name: str | None, segments: Sequence[Segment], views: Sequence[JourneyView]
+) -> WorkspaceIndex:
+    """Every segment in the workspace's order with its maps (a segment without a map is listed
+    too), then the maps of no defined segment."""
+    groups = [
+        SegmentMaps(
+            segment=segment_view(segment),
+            stakeholder=segment.kind == "b2b-stakeholder",
+            maps=tuple(view for view in views if view.segment_id == segment.id),
+        )
+        for segment in segments
+    ]
+    known = {segment.id for segment in segments}
+    rest = tuple(view for view in views if view.segment_id not in known)
+    if rest:
+        groups.append(SegmentMaps(segment=None, stakeholder=False, maps=rest))
+    return WorkspaceIndex(name=name, segments=tuple(groups))
+
+
+def index_view(workspaces: Sequence[WorkspaceIndex], views: Sequence[JourneyView]) -> IndexView:
+    """The index of the rendered ``views`` (the first gives brand and language)."""
+    first = views[0]
+    named = [w.name for w in workspaces if w.name]
+    title = named[0] if len(workspaces) == 1 and named else first.labels["maps"]
+    return IndexView(
+        title=title, workspaces=tuple(workspaces), brand=first.brand, labels=first.labels, locale=first.locale
+    )

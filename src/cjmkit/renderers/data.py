@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cjmkit.renderers.context import JourneyView
+from cjmkit.diagnostics import Diagnostic
+from cjmkit.renderers.context import JourneyView, finding_view
 from cjmkit.reporters.json import diagnostic_record, record, stage_record
 
 #: The CSV columns, documented in README ("CSV columns"). Stage columns name the stage on every
@@ -129,12 +130,44 @@ def render_csv(view: JourneyView, dialect: str | None = None) -> str:
     return ("\ufeff" if spec.bom else "") + out.getvalue()
 
 
+def _client_finding(finding: Diagnostic, view: JourneyView) -> dict[str, Any]:
+    """A finding as the client sees it: severity, stage, message and advice in the map's
+    language; no rule code or name, file or position."""
+    shown = finding_view(finding, view.locale)
+    return {
+        "severity": shown.severity,
+        "stage": finding.stage,
+        "message": shown.message,
+        "advice": shown.advice,
+    }
+
+
+def _team_finding(finding: Diagnostic, view: JourneyView) -> dict[str, Any]:
+    """Everything about a finding (code, slug, file:line:column, path), with the advice too."""
+    shown = finding_view(finding, view.locale)
+    return {**diagnostic_record(finding, finding=True), "advice": shown.advice}
+
+
+#: Where a ranked stage is written in the map: for the team only.
+_POSITION = ("file", "line", "column")
+
+
+def _stage(health: Any, view: JourneyView) -> dict[str, Any]:
+    values = stage_record(health)
+    if view.audience == "client":
+        return {key: value for key, value in values.items() if key not in _POSITION}
+    return values
+
+
 def render_json(view: JourneyView) -> str:
+    """The map and its analysis; for the `client` audience the findings without rule codes,
+    names and positions (the owner and internal fields are already out of the view's export)."""
+    finding = _client_finding if view.audience == "client" else _team_finding
     document: dict[str, Any] = {
         **view.export,
         "analysis": {
-            "findings": [diagnostic_record(f, finding=True) for f in view.findings],
-            "stages": [stage_record(s) for s in view.weakest],
+            "findings": [finding(f, view) for f in view.findings],
+            "stages": [_stage(s, view) for s in view.weakest],
             "growth_points": [record(g) for g in view.growth_points],
             "unvalued": [record(u) for u in view.unvalued],
             "channels": [record(c) for c in view.channel_summaries],

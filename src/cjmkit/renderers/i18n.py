@@ -83,6 +83,15 @@ LABELS: dict[str, str] = {
     "legend": N_("Legend"),
     "unresolved": N_("unanswered objection or barrier"),
     "economics": N_("Average order value"),
+    "recommendations": N_("Recommendations"),
+    "whole_journey": N_("The journey as a whole"),
+    "priority_error": N_("High priority"),
+    "priority_warning": N_("Medium priority"),
+    "priority_info": N_("Worth considering"),
+    "no_recommendations": N_("No recommendations: the analysis found nothing to fix."),
+    "stakeholder": N_("Buying-committee stakeholder"),
+    "other_maps": N_("Other maps"),
+    "no_map": N_("No map yet"),
 }
 
 PHASES: dict[str, str] = {
