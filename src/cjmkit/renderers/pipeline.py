@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 import pathlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -18,7 +18,16 @@ from cjmkit.loading.document import Document
 from cjmkit.output import write_atomic
 from cjmkit.project import Project
 from cjmkit.renderers import Format, RenderFailure, check_prerequisites, formats_named
-from cjmkit.renderers.context import Brand, JourneyView, journey_view
+from cjmkit.renderers.context import (
+    DEFAULT_AUDIENCE,
+    Brand,
+    JourneyView,
+    WorkspaceIndex,
+    audience_view,
+    index_view,
+    journey_view,
+    workspace_index,
+)
 from cjmkit.renderers.environment import make_environment
 
 T = TypeVar("T")
@@ -138,8 +147,11 @@ def render_project(
     templates: pathlib.Path | None = None,
     locale: str | None = None,
     progress: Callable[[str], None] | None = None,
+    audience: str | None = None,
 ) -> RenderResult:
-    """Render every requested, valid journey; invalid ones are listed in ``failed``."""
+    """Render every requested, valid journey; invalid ones are listed in ``failed``.
+
+    ``audience`` (`client` or `team`) overrides each workspace's `render.audience`."""
     specs = formats_named(formats)
     check_prerequisites(specs)
     environment = make_environment(templates)
@@ -153,12 +165,14 @@ def render_project(
     names = output_names(valid)
     outputs = _Outputs(out, result)
     views: list[JourneyView] = []
+    loose: list[JourneyView] = []  # maps outside any workspace, for the index
     by_workspace: dict[pathlib.Path, tuple[Document, list[JourneyView]]] = {}
     for document in valid:
         workspace = project.workspace_for(document)
         view = journey_view(
             document, workspace, analysis, brand_for(workspace), locale, output_name=names[document.path]
         )
+        view = audience_view(view, document, *audience_of(workspace, audience))
         # Every format of a map is made before any is written: a map that fails writes nothing.
         try:
             files = [(f"{view.output_name}.{spec.extension}", safely(spec.render, view, environment))
@@ -169,6 +183,8 @@ def render_project(
             views.append(view)
             if workspace is not None:
                 by_workspace.setdefault(workspace.path, (workspace, []))[1].append(view)
+            else:
+                loose.append(view)
             for name, content in files:
                 outputs.write(name, content)
         if progress:
@@ -177,7 +193,7 @@ def render_project(
     for workspace, members in by_workspace.values() if diagrams else ():
         render_committee(workspace, members, diagrams, outputs)
     if "html" in formats and views and (project.workspaces or len(views) > 1):
-        index = safely(render_index, environment, views)
+        index = safely(render_index, environment, views, index_sections(by_workspace.values(), loose))
         outputs.write("index.html", index)
     return result
 
@@ -221,10 +237,37 @@ def render_committee(
         outputs.write(file_name, content)
 
 
-def render_index(environment: jinja2.Environment, views: Sequence[JourneyView]) -> str:
+def audience_of(workspace: Document | None, override: str | None) -> tuple[str, bool]:
+    """The audience (the flag, else the workspace's `render.audience`, else `client`) and whether
+    client deliverables show the owner (`render.show_owner`)."""
+    settings = workspace.workspace.render if workspace and workspace.workspace else None
+    chosen = override or (settings.audience if settings else None) or DEFAULT_AUDIENCE
+    return chosen, bool(settings and settings.show_owner)
+
+
+def index_sections(
+    workspaces: Iterable[tuple[Document, list[JourneyView]]], loose: Sequence[JourneyView]
+) -> list[WorkspaceIndex]:
+    """The index's sections: each workspace with its segments and maps, then the standalone maps."""
+    from cjmkit.models.workspace import Workspace
+
+    sections = []
+    for document, members in workspaces:
+        model = document.model if isinstance(document.model, Workspace) else None
+        name = (model.name if model else None) or document.path.parent.name
+        sections.append(workspace_index(name, model.segments if model else [], members))
+    if loose:
+        sections.append(workspace_index(None, [], loose))
+    return sections
+
+
+def render_index(
+    environment: jinja2.Environment, views: Sequence[JourneyView], sections: Sequence[WorkspaceIndex] = ()
+) -> str:
     from cjmkit.renderers.environment import template_values
 
+    index = index_view(sections or [workspace_index(None, [], views)], views)
     values = template_values(
-        environment, {"views": views, "brand": views[0].brand, "labels": views[0].labels}
+        environment, {"views": views, "index": index, "brand": views[0].brand, "labels": views[0].labels}
     )
     return environment.get_template("index.html.j2").render(values)
