@@ -11,6 +11,7 @@ import typer
 from cjmkit.cli.common import examples, guarded
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import UsageError
+from cjmkit.locales import LOCALES
 from cjmkit.semdiff import DIFF_FORMATS
 
 EPILOG = examples(
@@ -19,6 +20,7 @@ EPILOG = examples(
     "cjm diff --rev main                            # the workspace here against the main branch",
     "cjm diff --rev HEAD~1 maps/ --format md        # a pull-request comment",
     "cjm diff --rev origin/main --exit-code         # exit 1 when anything changed",
+    "cjm diff --rev main --locale en                # in English, whatever the maps' language",
 )
 
 
@@ -54,10 +56,21 @@ def diff(
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when there are differences, like `git diff`.")
     ] = False,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale",
+            help=f"Language of the text and Markdown reports: {', '.join(LOCALES)} "
+            "(default: the language the compared maps share, else en; JSON is always English).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Show what changed between two versions of journey maps: stages, touchpoints, KPIs, findings."""
     from cjmkit.semdiff.compare import diff_paths, diff_revision
 
+    if locale is not None and locale not in LOCALES:
+        raise UsageError(f"unknown locale {locale!r}: use one of {', '.join(LOCALES)}")
     given = list(paths or [])
     if rev is not None:
         if not rev.strip():
@@ -67,6 +80,8 @@ def diff(
         comparison = diff_paths(given[0], given[1])
     else:
         raise UsageError("give OLD and NEW (two files or two folders), or --rev REV [PATHS]...")
+    if locale is not None:
+        comparison.locale = locale
     DIFF_FORMATS[output_format.value](comparison, sys.stdout)
     if comparison.errors:
         raise typer.Exit(EXIT_FINDINGS)

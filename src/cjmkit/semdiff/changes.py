@@ -28,12 +28,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
 from cjmkit.analysis.measures import format_number
-from cjmkit.diagnostics import plural
+from cjmkit.i18n import ENGLISH, N_, Message, Translator, msg, nmsg
 from cjmkit.models import KPI, Funnel, Journey, Persona, Stage, Workspace
 from cjmkit.models.base import SLUG_PATTERN
 
@@ -54,7 +54,19 @@ ChangeType = Literal["added", "removed", "changed", "moved"]
 #: How long a quoted text may be in a summary before it is shortened.
 SHORT_TEXT = 60
 
-_KIND_LABEL = {"kpi": "KPI"}
+#: What an element is called in a sentence, with its id.
+_LABELS = {
+    "journey": msg("journey {id}"),
+    "workspace": msg("workspace {id}"),
+    "stage": msg("stage {id}"),
+    "touchpoint": msg("touchpoint {id}"),
+    "objection": msg("objection {id}"),
+    "barrier": msg("barrier {id}"),
+    "kpi": msg("KPI {id}"),
+    "channel": msg("channel {id}"),
+    "segment": msg("segment {id}"),
+    "persona": msg("persona {id}"),
+}
 #: Stage lists whose elements are matched across the whole journey, with their element kind.
 _STAGE_CHILDREN: tuple[tuple[str, Kind], ...] = (
     ("touchpoints", "touchpoint"),
@@ -66,9 +78,75 @@ _STAGE_FIELDS = list(Stage.model_fields)
 _SLUG = re.compile(SLUG_PATTERN)
 
 
+# --- sentences, rendered in the reader's language --------------------------------------------
+
+
+class Text(Protocol):
+    """A piece of a change's summary, shown in a translator's language."""
+
+    def render(self, translator: Translator) -> str: ...
+
+
+@dataclass(frozen=True)
+class Plain:
+    """Text that reads the same in every language: an id, a field name, punctuation."""
+
+    text: str
+
+    def render(self, translator: Translator) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Word:
+    """A label (an English msgid marked with N_)."""
+
+    text: str
+
+    def render(self, translator: Translator) -> str:
+        return translator.gettext(self.text)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A value from the map, as :func:`show` writes it."""
+
+    value: Any
+
+    def render(self, translator: Translator) -> str:
+        return show(self.value, translator)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A sentence (a :class:`Message`) whose arguments may themselves be texts."""
+
+    message: Message
+    parts: tuple[tuple[str, Text], ...] = ()
+
+    def render(self, translator: Translator) -> str:
+        m = self.message
+        shown = tuple((name, part.render(translator)) for name, part in self.parts)
+        return Message(m.text, m.arguments + shown, m.plural, m.count).render(translator)
+
+
+@dataclass(frozen=True)
+class Joined:
+    items: tuple[Text, ...]
+    separator: str = ", "
+
+    def render(self, translator: Translator) -> str:
+        return self.separator.join(item.render(translator) for item in self.items)
+
+
+def said(message: Message, **parts: Text) -> Said:
+    return Said(message, tuple(parts.items()))
+
+
 @dataclass(frozen=True)
 class Change:
-    """One reported difference. ``old``/``new`` are JSON values (see the package docs)."""
+    """One reported difference. ``old``/``new`` are JSON values (see the package docs); ``summary``
+    is the English of ``text``, which renders in any language."""
 
     kind: Kind
     id: str | None
@@ -79,6 +157,11 @@ class Change:
     new: Any
     summary: str
     order: tuple[float, ...] = dataclasses.field(default=(), compare=False)
+    text: Text | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    def says(self, translator: Translator = ENGLISH) -> str:
+        """The summary in the translator's language."""
+        return self.text.render(translator) if self.text is not None else self.summary
 
 
 # --- values as JSON and as short text -------------------------------------------------------
@@ -108,35 +191,36 @@ def shorten(text: str, limit: int = SHORT_TEXT) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1].rstrip() + "…"
 
 
-def show(value: Any) -> str:
-    """A value in a summary: numbers as written, ids bare, texts quoted and shortened."""
+def show(value: Any, translator: Translator = ENGLISH) -> str:
+    """A value in a summary: numbers as written (in the reader's format), ids bare, texts quoted
+    the language's way and shortened."""
     value = plain(value)
     if value is None:
-        return "none"
+        return translator.gettext(N_("none"))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return format_number(value)
+        return format_number(value) if translator.code == "en" else translator.number(value, 6)
     if isinstance(value, str):
-        return value if _SLUG.match(value) else f'"{shorten(value)}"'
+        return value if _SLUG.match(value) else Quoted(value).render(translator)
     if isinstance(value, list):
-        return "[" + ", ".join(show(item) for item in value) + "]"
+        return "[" + ", ".join(show(item, translator) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{key}: {show(item)}" for key, item in value.items()) + "}"
+        return "{" + ", ".join(f"{key}: {show(item, translator)}" for key, item in value.items()) + "}"
     return shorten(str(value))
 
 
-def _list_change(old: list[Any], new: list[Any]) -> str:
+def _list_change(old: list[Any], new: list[Any]) -> Text:
     """What a list gained and lost, counting repeated items; "reordered" when only the order changed."""
     before, after = plain(old), plain(new)
     common = Counter(map(_key, before)) & Counter(map(_key, after))
     added, removed = _beyond(after, common), _beyond(before, common)
-    parts = []
+    parts: list[Text] = []
     if added:
-        parts.append("added " + ", ".join(show(item) for item in added))
+        parts.append(said(msg("added {items}"), items=Joined(tuple(Shown(item) for item in added))))
     if removed:
-        parts.append("removed " + ", ".join(show(item) for item in removed))
-    return "; ".join(parts) or "reordered"
+        parts.append(said(msg("removed {items}"), items=Joined(tuple(Shown(item) for item in removed))))
+    return Joined(tuple(parts), "; ") if parts else Said(msg("reordered"))
 
 
 def _key(item: Any) -> str:
@@ -155,18 +239,23 @@ def _beyond(items: list[Any], common: Counter[str]) -> list[Any]:
     return extra
 
 
-def describe(old: Any, new: Any) -> str:
+def describe(old: Any, new: Any) -> Text:
     """``old → new`` for a field; lists say what was added and removed, records which keys changed."""
     if isinstance(old, list) and isinstance(new, list):
         return _list_change(old, new)
     if isinstance(old, BaseModel) and isinstance(new, BaseModel) and type(old) is type(new):
-        parts = [
-            f"{name} {describe(getattr(old, name), getattr(new, name))}"
+        parts = tuple(
+            _field(name, describe(getattr(old, name), getattr(new, name)))
             for name in type(new).model_fields
             if getattr(old, name) != getattr(new, name)
-        ]
-        return "; ".join(parts)
-    return f"{show(old)} → {show(new)}"
+        )
+        return Joined(parts, "; ")
+    return Joined((Shown(old), Shown(new)), " → ")
+
+
+def _field(name: str, change: Text) -> Text:
+    """``name old → new``: a key as written in the file, then what happened to its value."""
+    return Joined((Plain(name), change), " ")
 
 
 def _rate(funnel: Funnel | None) -> float | None:
@@ -175,38 +264,97 @@ def _rate(funnel: Funnel | None) -> float | None:
     return funnel.advanced / funnel.entered
 
 
-def describe_funnel(old: Funnel | None, new: Funnel | None) -> str:
+@dataclass(frozen=True)
+class _Rate:
+    """A conversion rate: one decimal, the locale's percent."""
+
+    ratio: float
+
+    def render(self, translator: Translator) -> str:
+        return f"{self.ratio:.1%}" if translator.code == "en" else translator.percent(self.ratio, 1)
+
+
+@dataclass(frozen=True)
+class _Points:
+    """A change in percentage points, signed, one decimal."""
+
+    points: float
+
+    def render(self, translator: Translator) -> str:
+        if translator.code == "en":
+            return f"{self.points:+.1f}"
+        sign = "+" if self.points > 0 else "-" if self.points < 0 else ""
+        return sign + translator.number(abs(self.points), 1, fixed=True)
+
+
+def describe_funnel(old: Funnel | None, new: Funnel | None) -> Text:
     """Conversion in percentage points first, then the volumes that changed."""
     before, after = _rate(old), _rate(new)
     if old is None or new is None:
         present = new or old
         assert present is not None
         rate = _rate(present)
-        volumes = f"entered {present.entered}, advanced {present.advanced}"
-        volumes += f", conversion {rate:.1%}" if rate is not None else ""
-        return f"funnel added: {volumes}" if old is None else f"funnel removed (was {volumes})"
-    parts = []
+        volumes = {"entered": Shown(present.entered), "advanced": Shown(present.advanced)}
+        if old is None:
+            if rate is None:
+                return Said(
+                    msg("funnel added: entered {entered}, advanced {advanced}"), tuple(volumes.items())
+                )
+            return said(
+                msg("funnel added: entered {entered}, advanced {advanced}, conversion {conversion}"),
+                conversion=_Rate(rate),
+                **volumes,
+            )
+        if rate is None:
+            return Said(
+                msg("funnel removed (was entered {entered}, advanced {advanced})"), tuple(volumes.items())
+            )
+        return said(
+            msg("funnel removed (was entered {entered}, advanced {advanced}, conversion {conversion})"),
+            conversion=_Rate(rate),
+            **volumes,
+        )
+    parts: list[Text] = []
     if before is not None and after is not None and before != after:
         points = round(after * 100, 1) - round(before * 100, 1)
-        parts.append(f"conversion {before:.1%} → {after:.1%} ({points:+.1f} pp)")
+        parts.append(
+            said(
+                msg("conversion {before} → {after} ({points} pp)"),
+                before=_Rate(before),
+                after=_Rate(after),
+                points=_Points(points),
+            )
+        )
     for name in ("entered", "advanced"):
         if getattr(old, name) != getattr(new, name):
-            parts.append(f"{name} {getattr(old, name)} → {getattr(new, name)}")
-    return ", ".join(parts)
+            parts.append(_field(name, Joined((Shown(getattr(old, name)), Shown(getattr(new, name))), " → ")))
+    return Joined(tuple(parts))
 
 
-def label(kind: Kind, identifier: str | None) -> str:
-    name = _KIND_LABEL.get(kind, kind)
-    return f"{name} {identifier}" if identifier else name
+def label(kind: Kind, identifier: str | None) -> Text:
+    if identifier is None:
+        return Word(N_("workspace")) if kind == "workspace" else Word(N_("journey"))
+    return Said(_LABELS[kind], (("id", Plain(identifier)),))
 
 
-def title_of(element: BaseModel) -> str:
+def title_of(element: BaseModel) -> Text | None:
     """What an element is called: its name, or the text of an objection or barrier."""
     for attribute in ("name", "text"):
         value = getattr(element, attribute, None)
         if isinstance(value, str):
-            return f'"{shorten(value)}"'
-    return ""
+            return Quoted(value)
+    return None
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A text from the map, quoted the language's way and shortened, even when it looks like an id."""
+
+    text: str
+
+    def render(self, translator: Translator) -> str:
+        short = shorten(self.text)
+        return f"«{short}»" if translator.code == "ru" else f'"{short}"'
 
 
 # --- matching ---------------------------------------------------------------------------------
@@ -280,14 +428,25 @@ class _Changes:
         identifier: str | None,
         stage: str | None,
         change: ChangeType,
-        summary: str,
+        text: Text,
         *,
         field_name: str | None = None,
         old: Any = None,
         new: Any = None,
     ) -> None:
         self.found.append(
-            Change(kind, identifier, stage, change, field_name, plain(old), plain(new), summary, order)
+            Change(
+                kind,
+                identifier,
+                stage,
+                change,
+                field_name,
+                plain(old),
+                plain(new),
+                text.render(ENGLISH),
+                order,
+                text,
+            )
         )
 
     def fields(
@@ -306,19 +465,20 @@ class _Changes:
             before, after = getattr(old, name), getattr(new, name)
             if name in skipped or before == after:
                 continue
+            text: Text
             if name == "funnel":
                 text = describe_funnel(before, after)
             else:
-                text = f"{name} {describe(before, after)}"
+                text = _field(name, describe(before, after))
                 if isinstance(new, KPI) and isinstance(old, KPI):
-                    text += _kpi_context(name, new)
+                    text = _kpi_context(name, new, text)
             self.add(
                 (*order, index),
                 kind,
                 identifier,
                 stage,
                 "changed",
-                f"{label(kind, identifier)} {text}",
+                said(msg("{what} {change}"), what=label(kind, identifier), change=text),
                 field_name=name,
                 old=before,
                 new=after,
@@ -350,7 +510,7 @@ class _Changes:
                     item.id,
                     stage_of,
                     "added",
-                    f"{label(kind, item.id)} added: {title_of(item)}{_added_detail(item)}",
+                    said(msg("{what} added: {title}"), what=label(kind, item.id), title=_titled(item)),
                     new=item,
                 )
                 continue
@@ -362,7 +522,12 @@ class _Changes:
                     item.id,
                     stage_of,
                     "moved",
-                    f"{label(kind, item.id)} moved from position {before} to {index + 1}",
+                    said(
+                        msg("{what} moved from position {old} to {new}"),
+                        what=label(kind, item.id),
+                        old=Shown(before),
+                        new=Shown(index + 1),
+                    ),
                     field_name="position",
                     old=before,
                     new=index + 1,
@@ -376,31 +541,58 @@ class _Changes:
                     item.id,
                     item.id if kind == "stage" else None,
                     "removed",
-                    f"{label(kind, item.id)} removed: {title_of(item)}",
+                    said(
+                        msg("{what} removed: {title}"),
+                        what=label(kind, item.id),
+                        title=_titled(item, detail=False),
+                    ),
                     old=item,
                 )
 
 
-def _kpi_context(name: str, new: KPI) -> str:
+def _kpi_context(name: str, new: KPI, text: Text) -> Text:
     """A KPI's actual is read against its target and the other way round."""
     if name == "actual":
-        return f" (target {show(new.target)})"
+        return said(msg("{change} (target {target})"), change=text, target=Shown(new.target))
     if name == "target":
-        return f" (actual {show(new.actual)})"
-    return ""
+        return said(msg("{change} (actual {actual})"), change=text, actual=Shown(new.actual))
+    return text
 
 
-def _added_detail(item: Any) -> str:
+#: An added stage's contents, counted.
+_COUNTS = {
+    "touchpoint": lambda n: nmsg("{count} touchpoint", "{count} touchpoints", "count", count=n),
+    "objection": lambda n: nmsg("{count} objection", "{count} objections", "count", count=n),
+    "barrier": lambda n: nmsg("{count} barrier", "{count} barriers", "count", count=n),
+    "kpi": lambda n: nmsg("{count} KPI", "{count} KPIs", "count", count=n),
+}
+
+
+def _added_detail(item: Any) -> Text | None:
     if isinstance(item, KPI):
-        return f" (target {show(item.target)}, actual {show(item.actual)})"
+        return said(
+            msg("target {target}, actual {actual}"), target=Shown(item.target), actual=Shown(item.actual)
+        )
     if isinstance(item, Stage):
-        counts = [
-            plural(len(getattr(item, name)), _KIND_LABEL.get(kind, kind))
+        counts = tuple(
+            Said(_COUNTS[kind](len(getattr(item, name))))
             for name, kind in _STAGE_CHILDREN
             if getattr(item, name)
-        ]
-        return f" ({', '.join(counts)})" if counts else ""
-    return ""
+        )
+        return Joined(counts) if counts else None
+    return None
+
+
+def _titled(item: Any, *, detail: bool = True) -> Text:
+    """An element's title, then (for an added one) what it holds: ``"Sign-up" (2 touchpoints)``."""
+    parts: list[Text] = []
+    title = title_of(item)
+    if title is not None:
+        parts.append(title)
+    extra = _added_detail(item) if detail else None
+    if extra is not None:
+        parts.append(Joined((Plain("("), extra, Plain(")")), ""))
+    return Joined(tuple(parts), " ")
 
 
 _JOURNEY_SKIP = ("cjm", "id", "persona", "channels", "stages")
@@ -417,7 +609,7 @@ def compare_journeys(old: Journey, new: Journey) -> list[Change]:
             new.id,
             None,
             "changed",
-            f"journey id {old.id} → {new.id}",
+            said(msg("journey id {old} → {new}"), old=Plain(old.id), new=Plain(new.id)),
             field_name="id",
             old=old.id,
             new=new.id,
@@ -433,7 +625,7 @@ def compare_journeys(old: Journey, new: Journey) -> list[Change]:
             new.id,
             None,
             "changed",
-            f"journey persona {describe(old.persona, new.persona)}",
+            said(msg("journey persona {change}"), change=describe(old.persona, new.persona)),
             field_name="persona",
             old=old.persona,
             new=new.persona,
@@ -472,6 +664,7 @@ def _compare_stage_children(
             for index, child in enumerate(new_list):
                 child_at = (*at, place[child.id])
                 name = label(kind, child.id)
+                home = Plain(stage.id)
                 if child.id not in old_home:
                     if old_stage is not None:  # children of an added stage are part of that entry
                         changes.add(
@@ -480,7 +673,12 @@ def _compare_stage_children(
                             child.id,
                             stage.id,
                             "added",
-                            f"{name} added to stage {stage.id}: {title_of(child)}{_added_detail(child)}",
+                            said(
+                                msg("{what} added to stage {stage}: {title}"),
+                                what=name,
+                                stage=home,
+                                title=_titled(child),
+                            ),
                             new=child,
                         )
                     continue
@@ -491,7 +689,12 @@ def _compare_stage_children(
                         child.id,
                         stage.id,
                         "moved",
-                        f"{name} moved from stage {old_home[child.id]} to stage {stage.id}",
+                        said(
+                            msg("{what} moved from stage {old} to stage {new}"),
+                            what=name,
+                            old=Plain(old_home[child.id]),
+                            new=home,
+                        ),
                         field_name="stage",
                         old=old_home[child.id],
                         new=stage.id,
@@ -504,7 +707,13 @@ def _compare_stage_children(
                         child.id,
                         stage.id,
                         "moved",
-                        f"{name} moved in stage {stage.id} from position {before} to {index + 1}",
+                        said(
+                            msg("{what} moved in stage {stage} from position {old} to {new}"),
+                            what=name,
+                            stage=home,
+                            old=Shown(before),
+                            new=Shown(index + 1),
+                        ),
                         field_name="position",
                         old=before,
                         new=index + 1,
@@ -525,7 +734,12 @@ def _compare_stage_children(
                         child.id,
                         stage.id,
                         "removed",
-                        f"{label(kind, child.id)} removed from stage {stage.id}: {title_of(child)}",
+                        said(
+                            msg("{what} removed from stage {stage}: {title}"),
+                            what=label(kind, child.id),
+                            stage=Plain(stage.id),
+                            title=_titled(child, detail=False),
+                        ),
                         old=child,
                     )
 
@@ -549,14 +763,12 @@ def compare_workspaces(old: Workspace, new: Workspace) -> list[Change]:
 
 def file_moved(kind: Kind, identifier: str | None, old_name: str, new_name: str) -> Change:
     """A journey or workspace found under another file name."""
+    text = said(
+        msg("{what} file moved from {old} to {new}"),
+        what=label(kind, identifier),
+        old=Plain(flat(old_name)),
+        new=Plain(flat(new_name)),
+    )
     return Change(
-        kind,
-        identifier,
-        None,
-        "moved",
-        "file",
-        old_name,
-        new_name,
-        f"{label(kind, identifier)} file moved from {flat(old_name)} to {flat(new_name)}",
-        (-1,),
+        kind, identifier, None, "moved", "file", old_name, new_name, text.render(ENGLISH), (-1,), text
     )

@@ -55,6 +55,9 @@ class Comparison:
     sources: dict[str, str] = field(default_factory=dict)
     journeys: list[FileDiff] = field(default_factory=list)
     workspaces: list[FileDiff] = field(default_factory=list)
+    #: The language of the text and Markdown reports: the one the compared maps share, if any
+    #: (`cjm diff --locale` sets it).
+    locale: str | None = None
 
     @property
     def files(self) -> list[FileDiff]:
@@ -187,6 +190,8 @@ def _compare_pair(old: Side, new: Side, pair: Pair, *, by_name: bool) -> FileDif
 def compare_sides(old: Side, new: Side, *, single: bool = False) -> Comparison:
     """Compare two loaded sides; ``single`` when each side is one file given by the user."""
     comparison = Comparison(old.label, new.label, sources={**old.sources, **new.sources})
+    locales = old.locales | new.locales
+    comparison.locale = locales.pop() if len(locales) == 1 else None
     comparison.errors = old.errors + new.errors
     if comparison.errors:
         return comparison

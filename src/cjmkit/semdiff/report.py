@@ -6,13 +6,27 @@ import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from cjmkit.diagnostics import Diagnostic, plural
+from cjmkit.diagnostics import Diagnostic
+from cjmkit.i18n import N_, Message, Translator, msg, nmsg, translator
 from cjmkit.reporters.json import diagnostic_record
+from cjmkit.reporters.lint_text import SEVERITIES
 from cjmkit.semdiff.changes import Change, flat
 from cjmkit.semdiff.compare import Comparison, FileDiff
 from cjmkit.terminal import json_safe, visible
 
 _MARK = {"added": "+", "removed": "-", "changed": "~", "moved": ">"}
+#: What happened to an element, as the Markdown table's first column says it.
+_CHANGE_WORDS = {
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "changed": N_("changed"),
+    "moved": N_("moved"),
+}
+_FINDING_WORDS = {"new": N_("new"), "resolved": N_("resolved")}
+NOT_COMPARED = N_("Not compared:")
+FINDINGS = N_("Findings:")
+CHANGE_COLUMNS = (N_("Change"), N_("What"))
+FINDING_COLUMNS = (N_("Severity"), N_("Rule"), N_("Finding"), N_("Where"))
 
 
 def totals(comparison: Comparison) -> dict[str, int]:
@@ -26,36 +40,78 @@ def totals(comparison: Comparison) -> dict[str, int]:
     }
 
 
-def summary_line(comparison: Comparison) -> str:
+def reader(comparison: Comparison) -> Translator:
+    """The language of the text and Markdown reports (see :attr:`Comparison.locale`)."""
+    return translator(comparison.locale)
+
+
+def summary_line(comparison: Comparison, t: Translator | None = None) -> str:
+    t = t or reader(comparison)
     if not comparison.differences:
-        return f"no changes between {flat(comparison.old)} and {flat(comparison.new)}"
+        return msg(
+            "no changes between {old} and {new}", old=flat(comparison.old), new=flat(comparison.new)
+        ).render(t)
     count = totals(comparison)
-    parts = [
-        part
-        for part in (
-            plural(count["journeys"], "journey") if count["journeys"] else "",
-            plural(count["workspaces"], "workspace file") if count["workspaces"] else "",
+    parts = []
+    if count["journeys"]:
+        parts.append(nmsg("{count} journey", "{count} journeys", "count", count=count["journeys"]))
+    if count["workspaces"]:
+        parts.append(
+            nmsg("{count} workspace file", "{count} workspace files", "count", count=count["workspaces"])
         )
-        if part
-    ]
-    return (
-        f"differences in {' and '.join(parts)}: {plural(count['changes'], 'change')}, "
-        f"{plural(count['new_findings'], 'new finding')}, "
-        f"{plural(count['resolved_findings'], 'resolved finding')}"
+    files = (
+        msg("{first} and {second}", first=parts[0].render(t), second=parts[1].render(t)).render(t)
+        if len(parts) == 2
+        else parts[0].render(t)
     )
+    return msg(
+        "differences in {files}: {changes}, {new}, {resolved}",
+        files=files,
+        changes=nmsg("{count} change", "{count} changes", "count", count=count["changes"]).render(t),
+        new=nmsg("{count} new finding", "{count} new findings", "count", count=count["new_findings"]).render(
+            t
+        ),
+        resolved=nmsg(
+            "{count} resolved finding", "{count} resolved findings", "count", count=count["resolved_findings"]
+        ).render(t),
+    ).render(t)
 
 
-def _heading(diff: FileDiff) -> str:
+def _heading(diff: FileDiff, t: Translator) -> str:
     """``journey ID`` or ``workspace``, and what happened to it."""
-    name = f"journey {diff.journey}" if diff.kind == "journey" else "workspace"
-    if diff.status == "changed":
-        return f"{name} ({diff.status})"
-    detail = f': "{flat(diff.title)}", {plural(diff.stages, "stage")}' if diff.title else ""
-    return f"{name} ({diff.status}{detail})"
+    heading: Message
+    if diff.kind == "workspace":
+        heading = {
+            "changed": msg("workspace (changed)"),
+            "added": msg("workspace (added)"),
+            "removed": msg("workspace (removed)"),
+        }[diff.status]
+        return heading.render(t)
+    journey = diff.journey or ""
+    if diff.status == "changed" or not diff.title:
+        heading = {
+            "changed": msg("journey {id} (changed)", id=journey),
+            "added": msg("journey {id} (added)", id=journey),
+            "removed": msg("journey {id} (removed)", id=journey),
+        }[diff.status]
+        return heading.render(t)
+    title = f'"{flat(diff.title)}"' if t.code == "en" else t.quote(flat(diff.title))
+    stages = nmsg("{count} stage", "{count} stages", "count", count=diff.stages).render(t)
+    if diff.status == "added":
+        heading = msg("journey {id} (added: {title}, {stages})", id=journey, title=title, stages=stages)
+    else:
+        heading = msg("journey {id} (removed: {title}, {stages})", id=journey, title=title, stages=stages)
+    return heading.render(t)
 
 
 def _where(finding: Diagnostic) -> str:
     return f"{finding.file}:{finding.line}:{finding.column}"
+
+
+def _finding_counts(diff: FileDiff) -> Message:
+    return msg(
+        "{new} new, {resolved} resolved", new=len(diff.new_findings), resolved=len(diff.resolved_findings)
+    )
 
 
 # --- text -----------------------------------------------------------------------------------
@@ -63,30 +119,32 @@ def _where(finding: Diagnostic) -> str:
 
 def report_text(comparison: Comparison, out: TextIO) -> None:
     """Every line through :func:`visible`: ids, file names and summaries come from the maps."""
+    t = reader(comparison)
     if comparison.errors:
-        _errors_text(comparison, out)
+        _errors_text(comparison, out, t)
         return
 
     def line(text: str) -> None:
         out.write(visible(text) + "\n")
 
     for diff in comparison.files:
-        line(f"{_heading(diff)}  {flat(diff.file)}")
+        line(f"{_heading(diff, t)}  {flat(diff.file)}")
         for change in diff.changes:
-            line(f"  {_MARK[change.change]} {change.summary}")
+            line(f"  {_MARK[change.change]} {change.says(t)}")
         if diff.new_findings or diff.resolved_findings:
-            line(f"  findings: {len(diff.new_findings)} new, {len(diff.resolved_findings)} resolved")
+            line("  " + msg("findings: {counts}", counts=_finding_counts(diff).render(t)).render(t))
             for word, findings in (("new", diff.new_findings), ("resolved", diff.resolved_findings)):
                 for finding in findings:
                     line(
-                        f"    {word:<8}  {finding.severity.value:<7}  {flat(finding.message)}  "
+                        f"    {t.gettext(_FINDING_WORDS[word]):<8}  "
+                        f"{t.gettext(SEVERITIES[finding.severity]):<7}  {flat(finding.text(t))}  "
                         f"{finding.name} ({finding.code})  {flat(_where(finding))}"
                     )
         out.write("\n")
-    line(summary_line(comparison) + ".")
+    line(summary_line(comparison, t) + ".")
 
 
-def _errors_text(comparison: Comparison, out: TextIO) -> None:
+def _errors_text(comparison: Comparison, out: TextIO, t: Translator) -> None:
     from cjmkit.reporters.text import write_diagnostic
     from cjmkit.terminal import console as terminal_console
 
@@ -94,9 +152,15 @@ def _errors_text(comparison: Comparison, out: TextIO) -> None:
     for error in comparison.errors:
         write_diagnostic(console, error, comparison.sources.get(error.file, ""))
     files = len({error.file for error in comparison.errors})
+    errors = nmsg("{count} error", "{count} errors", "count", count=len(comparison.errors)).render(t)
+    in_files = nmsg("{count} file", "{count} files", "count", count=files).render(t)
     out.write(
-        f"Not compared: {plural(len(comparison.errors), 'error')} in {plural(files, 'file')}; "
-        "fix the maps first (`cjm validate`).\n"
+        msg(
+            "Not compared: {errors} in {files}; fix the maps first (`cjm validate`).",
+            errors=errors,
+            files=in_files,
+        ).render(t)
+        + "\n"
     )
 
 
@@ -113,34 +177,42 @@ def _markdown_text() -> Callable[[object], str]:
 def report_md(comparison: Comparison, out: TextIO) -> None:
     """Blocks separated by one blank line: a title, a summary, then per file its changes and findings."""
     md = _markdown_text()
-    blocks = [f"## Journey map changes: {md(comparison.old)} → {md(comparison.new)}"]
+    t = reader(comparison)
+    blocks = [
+        "## "
+        + msg("Journey map changes: {old} → {new}", old=md(comparison.old), new=md(comparison.new)).render(t)
+    ]
     if comparison.errors:
-        blocks.append(f"**Not compared:** {plural(len(comparison.errors), 'validation error')}.")
+        errors = nmsg(
+            "{count} validation error", "{count} validation errors", "count", count=len(comparison.errors)
+        ).render(t)
+        blocks.append(f"**{md(t.gettext(NOT_COMPARED))}** {md(errors)}.")
         blocks.append(
-            "\n".join(f"- {md(_where(e))}: {md(e.message)} ({md(e.code)})" for e in comparison.errors)
+            "\n".join(f"- {md(_where(e))}: {md(e.text(t))} ({md(e.code)})" for e in comparison.errors)
         )
         out.write("\n\n".join(blocks) + "\n")
         return
-    blocks.append(f"{md(summary_line(comparison))}.")
+    blocks.append(f"{md(summary_line(comparison, t))}.")
     for diff in comparison.files:
-        blocks.append(f"### {md(_heading(diff))}")
-        blocks.append(f"File: {md(diff.file)}")
+        blocks.append(f"### {md(_heading(diff, t))}")
+        blocks.append(msg("File: {file}", file=md(diff.file)).render(t))
         if diff.changes:
-            rows = [f"| {change.change} | {md(change.summary)} |" for change in diff.changes]
-            blocks.append("\n".join(["| Change | What |", "|---|---|", *rows]))
-        if diff.new_findings or diff.resolved_findings:
-            blocks.append(
-                f"**Findings:** {len(diff.new_findings)} new, {len(diff.resolved_findings)} resolved"
-            )
             rows = [
-                f"| {word} | {finding.severity.value} | {md(finding.code)} {md(finding.name)} "
-                f"| {md(finding.message)} | {md(_where(finding))} |"
+                f"| {md(t.gettext(_CHANGE_WORDS[change.change]))} | {md(change.says(t))} |"
+                for change in diff.changes
+            ]
+            head = "| " + " | ".join(md(t.gettext(word)) for word in CHANGE_COLUMNS) + " |"
+            blocks.append("\n".join([head, "|---|---|", *rows]))
+        if diff.new_findings or diff.resolved_findings:
+            blocks.append(f"**{md(t.gettext(FINDINGS))}** {md(_finding_counts(diff).render(t))}")
+            rows = [
+                f"| {md(t.gettext(_FINDING_WORDS[word]))} | {md(t.gettext(SEVERITIES[finding.severity]))} "
+                f"| {md(finding.code)} {md(finding.name)} | {md(finding.text(t))} | {md(_where(finding))} |"
                 for word, findings in (("new", diff.new_findings), ("resolved", diff.resolved_findings))
                 for finding in findings
             ]
-            blocks.append(
-                "\n".join(["| | Severity | Rule | Finding | Where |", "|---|---|---|---|---|", *rows])
-            )
+            head = "| | " + " | ".join(md(t.gettext(word)) for word in FINDING_COLUMNS) + " |"
+            blocks.append("\n".join([head, "|---|---|---|---|---|", *rows]))
     out.write("\n\n".join(blocks) + "\n")
 
 

@@ -38,6 +38,8 @@ class Side:
     findings: list[Diagnostic] = field(default_factory=list)
     errors: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
+    #: The language of each requested journey: its own `locale`, else its workspace's (or None).
+    locales: set[str | None] = field(default_factory=set)
 
     def name_of(self, document: Document) -> str:
         return self.names[document.display]
@@ -68,6 +70,11 @@ def load_side(
         side.shown[document.display] = f"{prefix}:{name}" if prefix else document.display
         side.sources[side.shown[document.display]] = document.text
     side.documents = [d for d in project.documents if d.requested]
+    for document in side.documents:
+        if document.journey is not None:
+            workspace = project.workspace_for(document)
+            space = workspace.workspace if workspace else None
+            side.locales.add(document.journey.locale or (space.locale if space else None))
     errors = _validation_errors(project)
     side.errors = [side.relabel(d) for d in errors]
     # `analyse` lists validation errors among its findings; a side with any is not compared anyway.
