@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import typer
+from markdown_it import MarkdownIt
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
@@ -238,7 +239,13 @@ def test_md_is_a_pull_request_comment(planted: Any) -> None:
     old, new, _ = planted
     output = cjm_diff(str(old), str(new), "--format", "md").stdout
     assert output.startswith("## ")
-    assert "### journey email\\-shop\\-lifecycle \\(changed\\)" in output
+    # Only what GFM would read as markup is escaped: a heading's hyphens and brackets stay as written.
+    assert "### journey email-shop-lifecycle (changed)" in output
+    tokens = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).parse(output)
+    headings = [
+        tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h3"
+    ]
+    assert headings == ["journey email-shop-lifecycle (changed)"]
     table_rows = [line for line in output.splitlines() if line.startswith("|")]
     assert table_rows and all(line.endswith("|") for line in table_rows)
 
@@ -603,3 +610,79 @@ def test_help_lists_examples() -> None:
     assert result.exit_code == 0
     assert "--rev" in result.stdout and "--exit-code" in result.stdout
     assert Counter(line.strip().startswith("cjm diff") for line in result.stdout.splitlines())[True] >= 3
+
+
+# --- the maps' language -------------------------------------------------------------------------
+
+FRONT_DOORS = EXAMPLES / "front-doors"
+_LATIN_RUN = re.compile(r"[A-Za-z]+(?:[ ]+[A-Za-z]+){2,}")
+
+
+def _russian_pair(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
+    """front-doors (a Russian workspace) and a copy with one stage renamed, given an objection and
+    a lower funnel, and moved."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(FRONT_DOORS, old)
+    shutil.copytree(FRONT_DOORS, new)
+    yaml = _yaml()
+    path = new / "homeowners.yaml"
+    journey = yaml.load(path.read_text(encoding="utf-8"))
+    stage = journey["stages"][1]
+    stage["name"] = stage["name"] + " и замер"
+    stage.setdefault("objections", []).append({"id": "too-expensive", "text": "Слишком дорого"})
+    stage["touchpoints"][0]["name"] = "Новое имя точки"
+    stage["funnel"]["advanced"] = int(stage["funnel"]["advanced"] * 0.8)
+    journey["stages"].insert(0, journey["stages"].pop(2))
+    with path.open("w", encoding="utf-8") as handle:
+        yaml.dump(journey, handle)
+    return old, new
+
+
+def _english_from_the_tool(output: str, *sources: pathlib.Path) -> list[str]:
+    """Runs of three or more Latin words in ``output`` that no compared YAML file contains."""
+    text = " ".join(
+        " ".join(path.read_text(encoding="utf-8").split())
+        for source in sources
+        for path in source.glob("*.yaml")
+    )
+    return [run for run in _LATIN_RUN.findall(output) if run not in text]
+
+
+@pytest.mark.parametrize("output_format", ["text", "md"])
+def test_a_russian_map_pair_is_reported_in_russian(tmp_path: pathlib.Path, output_format: str) -> None:
+    old, new = _russian_pair(tmp_path)
+    output = cjm_diff(str(old), str(new), "--format", output_format).stdout
+    assert _english_from_the_tool(output, old, new) == []
+    for sentence in (
+        "карта doors-homeowners (изменена)",
+        "добавлено: возражение too-expensive на этапе catalog — «Слишком дорого»",
+        "перемещено: этап retargeting с позиции 3 на позицию 1",
+        "конверсия 85,2 % → 68,1 % (-17,1 п. п.), advanced 2 300 → 1 840",
+        "различия: 1 карта; 5 изменений, 4 новых замечания, 0 устранённых замечаний.",
+        "на возражение «Слишком дорого» на этапе «Знакомство с сайтом-каталогом и замер» нет ответа",
+    ):
+        assert sentence in output.replace("\u00a0", " ").replace("\u202f", " "), sentence
+    if output_format == "md":
+        assert output.startswith("## Изменения карт пути клиента: ")
+        assert "| Изменение | Что |" in output and "| | Важность | Правило | Замечание | Где |" in output
+    else:
+        assert "  замечания: новых 4, устранено 0" in output
+
+
+def test_locale_en_forces_english_and_json_stays_english(tmp_path: pathlib.Path) -> None:
+    old, new = _russian_pair(tmp_path)
+    text = cjm_diff(str(old), str(new), "--locale", "en").stdout
+    assert "journey doors-homeowners (changed)" in text
+    assert 'objection too-expensive added to stage catalog: "Слишком дорого"' in text
+    assert text.rstrip().endswith("differences in 1 journey: 5 changes, 4 new findings, 0 resolved findings.")
+    assert not re.search("[а-яА-Я]", _without_map_text(text, old, new))
+    report = cjm_diff(str(old), str(new), "--format", "json").json()
+    summaries = [change["summary"] for change in report["journeys"][0]["changes"]]
+    assert "stage retargeting moved from position 3 to 1" in summaries
+    assert cjm_diff(str(old), str(new), "--locale", "xx").exit_code == 2
+
+
+def _without_map_text(output: str, *sources: pathlib.Path) -> str:
+    """``output`` with every quoted map text and finding message removed: only the tool's words."""
+    lines = [line for line in output.splitlines() if not line.startswith("    ")]  # finding rows
+    return re.sub(r'"[^"]*"', "", "\n".join(lines))
