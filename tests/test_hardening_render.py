@@ -488,8 +488,11 @@ def test_csv_line_breaks_cannot_start_a_row_with_a_formula(tmp_path: pathlib.Pat
     assert run_cjm("render", str(path), "--to", "csv", "--out", str(out)).exit_code == 0
     data = (out / "plain.csv").read_bytes()
     assert b"\"Harmless\r'=cmd|' /C calc'!A0\n'+SUM(1)\r\n'@x\n'-2\"" in data
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
-    assert len(rows) == 2 and rows[1][7] == "Harmless\r'=cmd|' /C calc'!A0\n'+SUM(1)\r\n'@x\n'-2"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    # The header, the stage row, then the touchpoint row that carries the name, guarded.
+    assert [row[rows[0].index("row")] for row in rows[1:]] == ["stage", "touchpoint"]
+    assert rows[2][rows[0].index("touchpoint")] == "Harmless\r'=cmd|' /C calc'!A0\n'+SUM(1)\r\n'@x\n'-2"
+    assert not any(re.match(r"[=+\-@\t]", cell) for row in rows for cell in row)
     # A reader that splits at every line break (the attack) sees no line starting a formula.
     for line in re.split(rb"\r\n|\r|\n", data):
         assert not re.match(rb'"?[=+\-@\t]', line), line
