@@ -11,6 +11,7 @@ import json
 import os
 import pathlib
 import re
+from collections import Counter
 
 import pytest
 
@@ -467,14 +468,23 @@ def test_csv_is_the_render_table(tmp_path: pathlib.Path) -> None:
     exported = convert(tmp_path, EMAIL_SHOP, "shop.csv").read_text(encoding="utf-8")
     assert run_cjm("render", str(EMAIL_SHOP), "--to", "csv", "--out", str(tmp_path / "render")).exit_code == 0
     assert exported == (tmp_path / "render" / "email-shop-lifecycle.csv").read_text(encoding="utf-8")
-    rows = list(csv.reader(io.StringIO(exported)))
-    assert len(rows) - 1 == sum(max(len(s.touchpoints), 1) for s in load_journey(EMAIL_SHOP).stages)
+    assert exported.startswith("\ufeffjourney,")  # UTF-8 with a BOM, so Excel reads it as such
+    rows = list(csv.reader(io.StringIO(exported.removeprefix("\ufeff"))))
+    kinds = [row[rows[0].index("row")] for row in rows[1:]]
+    stages = load_journey(EMAIL_SHOP).stages
+    # One stage row per stage, then one row per touchpoint and one per KPI.
+    assert Counter(kinds) == {
+        "stage": len(stages),
+        "touchpoint": sum(len(s.touchpoints) for s in stages),
+        "kpi": sum(len(s.kpis) for s in stages),
+    }
 
 
 def test_a_journey_in_a_workspace_converts(tmp_path: pathlib.Path) -> None:
     journey = next(p for p in (EXAMPLES / "front-doors").rglob("*.yaml") if p.name != "cjm.yaml")
     exported = convert(tmp_path, journey, "doors.csv")
-    assert exported.read_text(encoding="utf-8").startswith("journey,stage_index,")
+    # A Russian map: Excel's Russian dialect, ';' between cells, after a BOM.
+    assert exported.read_text(encoding="utf-8").startswith("\ufeffjourney;stage_index;")
 
 
 # --- the command line -------------------------------------------------------------------------
