@@ -185,7 +185,14 @@ def test_hostile_text_is_inert_in_markdown(tmp_path: pathlib.Path) -> None:
     report = (tmp_path / "hostile.md").read_text(encoding="utf-8")
     assert not DANGEROUS_HTML.search(report)
     assert "](javascript" not in report  # no live link
-    assert "{{ 7\\*7 }}".replace("{", "\\{").replace("}", "\\}") in report  # template text kept, escaped
+    # Escaping is by position: braces are not GFM markup, so the template text is kept as written
+    # (never evaluated to 49), and what a reader renders has no raw HTML and no live link.
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(report)
+    assert "{{ 7*7 }}" in rendered and "49" not in rendered
+    assert not DANGEROUS_HTML.search(rendered)
+    assert not re.search(r"<a\b|href=", rendered, re.IGNORECASE)
     # tables keep their shape: every row of the stage table has the header's cell count
     table = [line for line in report.splitlines() if line.startswith("| **") or line.startswith("| Stage")]
     cells = {len(re.findall(r"(?<!\\)\|", line)) for line in table}
