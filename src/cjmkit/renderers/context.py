@@ -25,9 +25,35 @@ from cjmkit.loading.document import Document
 from cjmkit.models import KPI, Channel, Journey, Motivations, Persona, Segment, Stage
 from cjmkit.renderers.i18n import LABELS, Locale
 
-EMOTION_COLORS = {-2: "#d73027", -1: "#fc8d59", 0: "#fee08b", 1: "#91cf60", 2: "#1a9850"}
+#: The emotion scale -2..+2 as an orange-blue diverging palette (Okabe-Ito vermilion and blue
+#: hues): each colour is a mark on white at >= 3:1 contrast (WCAG non-text contrast) and still
+#: carries black text at >= 4.5:1 (the Graphviz nodes); neighbouring levels stay apart under
+#: simulated deuteranopia, protanopia and tritanopia (tests/test_a11y.py). Colour is never the
+#: only cue: wherever a colour shows an emotion, its signed value is shown too.
+EMOTION_COLORS = {-2: "#cc6000", -1: "#c07854", 0: "#868686", 1: "#309cd8", 2: "#486cfc"}
+#: No emotion stated: a pale fill, always drawn with "?" (diagram) or a hatched chip (HTML).
 NO_EMOTION_COLOR = "#e0e0e0"
-EVIDENCE_COLORS = {"data": "#1a9850", "partial": "#fee08b", "assumption": "#d73027", None: "#bdbdbd"}
+#: Evidence levels from the same palette; always shown with their text label and a dot shape.
+EVIDENCE_COLORS = {"data": "#486cfc", "partial": "#309cd8", "assumption": "#cc6000", None: "#868686"}
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours a deliverable may use for emotions and evidence, for legends and averages."""
+
+    emotions: tuple[tuple[int, str], ...] = tuple(sorted(EMOTION_COLORS.items()))
+    evidence: tuple[tuple[str, str], ...] = tuple(
+        (key or "none", color) for key, color in EVIDENCE_COLORS.items()
+    )
+    none: str = NO_EMOTION_COLOR
+
+    def nearest(self, value: float) -> str:
+        """The colour of the emotion level nearest to an average (ties round away from zero)."""
+        level = max(-2, min(2, int(abs(value) + 0.5) * (1 if value >= 0 else -1)))
+        return EMOTION_COLORS[level]
+
+
+PALETTE = Palette()
 
 
 @dataclass(frozen=True)
@@ -179,10 +205,19 @@ class EmotionCurve:
     height: float
     column: float
     points: tuple[CurvePoint, ...]
+    #: Touchpoints with their own emotion, spread across their stage's column in touchpoint order.
+    touchpoints: tuple[CurvePoint, ...] = ()
 
     @property
     def path(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def touchpoint_path(self) -> str:
+        """SVG path data through the touchpoint points (empty when fewer than two)."""
+        if len(self.touchpoints) < 2:
+            return ""
+        return "M" + " L".join(f"{p.x:.1f},{p.y:.1f}" for p in self.touchpoints)
 
     def level(self, emotion: int) -> float:
         return _level(self.height, emotion)
@@ -232,6 +267,8 @@ class JourneyView:
     curve: EmotionCurve
     #: The map, persona, segment and channels as JSON values, dumped once for the JSON export.
     export: Mapping[str, Any]
+    #: Emotion and evidence colours for legends and averages.
+    palette: Palette = PALETTE
     #: `client` or `team` (see AUDIENCES); set by audience_view.
     audience: str = "team"
     #: The findings as recommendations by stage, in the map's language (set by audience_view).
@@ -368,6 +405,35 @@ def stage_view(
     )
 
 
+def signed_label(name: str, emotion: int) -> str:
+    """`Name: +1` (or `: 0`, `: -2`), the accessible title of a point on the curve."""
+    return f"{name}: {emotion:+d}" if emotion else f"{name}: 0"
+
+
+def touchpoint_points(stage: StageView, column: float, height: float) -> tuple[CurvePoint, ...]:
+    """Points for the stage's touchpoints with an emotion, evenly spread inside its column.
+
+    The outer eighth of the column on each side stays empty so that points of neighbouring
+    stages never touch; a single touchpoint sits in the middle of the column.
+    """
+    felt = [tp for tp in stage.touchpoints if tp.emotion is not None]
+    if not felt:
+        return ()
+    left, inner = column * stage.index + column / 8, column * 3 / 4
+    step = inner / len(felt)
+    return tuple(
+        CurvePoint(
+            x=round(left + step * (i + 0.5), 1),
+            y=_level(height, tp.emotion),
+            emotion=tp.emotion,
+            color=emotion_color(tp.emotion),
+            label=signed_label(tp.name, tp.emotion),
+        )
+        for i, tp in enumerate(felt)
+        if tp.emotion is not None
+    )
+
+
 def emotion_curve(stages: Sequence[StageView], column: float = 220.0, height: float = 120.0) -> EmotionCurve:
     points = tuple(
         CurvePoint(
@@ -375,12 +441,15 @@ def emotion_curve(stages: Sequence[StageView], column: float = 220.0, height: fl
             y=_level(height, stage.emotion),
             emotion=stage.emotion,
             color=stage.emotion_color,
-            label=f"{stage.name}: {stage.emotion:+d}" if stage.emotion else f"{stage.name}: 0",
+            label=signed_label(stage.name, stage.emotion),
         )
         for stage in stages
         if stage.emotion is not None
     )
-    return EmotionCurve(width=column * len(stages), height=height, column=column, points=points)
+    touchpoints = tuple(point for stage in stages for point in touchpoint_points(stage, column, height))
+    return EmotionCurve(
+        width=column * len(stages), height=height, column=column, points=points, touchpoints=touchpoints
+    )
 
 
 def flow_view(journey: Journey) -> FlowView:
