@@ -10,7 +10,7 @@ if ! .venv/bin/python -c 'import weasyprint' >/dev/null 2>&1; then
 fi
 # html-validate checks the rendered HTML (tests/test_a11y.py); a project-local npm install.
 HTML_VALIDATE_VERSION=10.2.1
-if [ "$(.tools/node/node_modules/.bin/html-validate --version 2>/dev/null)" != "$HTML_VALIDATE_VERSION" ]; then
+if [ "$(.tools/node/node_modules/.bin/html-validate --version 2>/dev/null)" != "html-validate-$HTML_VALIDATE_VERSION" ]; then
     command -v npm >/dev/null 2>&1 || apt_install nodejs npm || die "html-validate needs Node.js 20 or newer and npm: sudo apt-get install nodejs npm"
     say "installing html-validate $HTML_VALIDATE_VERSION into .tools/node"
     npm install --prefix .tools/node --no-audit --no-fund --silent "html-validate@$HTML_VALIDATE_VERSION" >&2 ||
