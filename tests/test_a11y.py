@@ -223,11 +223,6 @@ def test_html_validate_finds_no_error_in_a_map_full_of_hostile_text(tmp_path: pa
     assert html_validate([page]) == {page.stem: []}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index.html.j2 labels <ol class='stages'> with aria-label (html-validate aria-label-misuse); "
-    "remove this mark when the index template is fixed",
-)
 def test_html_validate_finds_no_error_in_the_index(findings: dict[str, list[str]]) -> None:
     assert findings["index"] == []
 
