@@ -268,20 +268,43 @@ def test_chromium_print(rendered: pathlib.Path, printed: Any, name: str) -> None
     )
     assert smallest >= 8 * PT - 0.05, smallest
 
-    # Numbers never wrap: every funnel and KPI figure is on one line.
-    wrapped = printed.evaluate(
-        """() => [...document.querySelectorAll('.funnel-nums dd, .kpi-values > span')].filter(node => {
-            const tops = new Set();
-            const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-            for (let text = walker.nextNode(); text; text = walker.nextNode()) {
-                if (!text.data.trim() || text.parentElement.closest('.visually-hidden')) continue;
-                const range = document.createRange();
-                range.selectNodeContents(text);
-                for (const rect of range.getClientRects()) {
-                    if (rect.width > 1) tops.add(Math.round(rect.bottom / 4));
+    # No word of the grid is cut in the middle (breaking after a hyphen or dash is fine).
+    cut = printed.evaluate(
+        """() => {
+            const cut = [];
+            const grid = document.querySelector('table.grid');
+            const walker = document.createTreeWalker(grid, NodeFilter.SHOW_TEXT);
+            const range = document.createRange();
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (node.parentElement.closest('svg, .visually-hidden')) continue;
+                for (const match of node.data.matchAll(/[^\\s\\-\u2010-\u2014\\/]+/g)) {
+                    range.setStart(node, match.index);
+                    range.setEnd(node, match.index + match[0].length);
+                    const rects = [...range.getClientRects()].filter(r => r.width > 1);
+                    if (new Set(rects.map(r => r.bottom)).size > 1) cut.push(match[0]);
                 }
             }
-            return tops.size > 1;
-        }).map(node => node.innerText)"""
+            return cut;
+        }"""
+    )
+    assert cut == []
+
+    # Numbers never wrap: every funnel and KPI figure (one text node each) is on one line.
+    wrapped = printed.evaluate(
+        """() => {
+            const wrapped = [];
+            for (const node of document.querySelectorAll('.funnel-nums dd, .kpi-values b')) {
+                const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+                for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+                    if (!text.data.trim() || text.parentElement.closest('.visually-hidden')) continue;
+                    const range = document.createRange();
+                    range.selectNodeContents(text);
+                    const rects = [...range.getClientRects()].filter(r => r.width > 1);
+                    const lines = new Set(rects.map(r => r.bottom));
+                    if (lines.size > 1) wrapped.push(text.data);
+                }
+            }
+            return wrapped;
+        }"""
     )
     assert wrapped == []
