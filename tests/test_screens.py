@@ -87,18 +87,19 @@ def test_journey_page_on_a_phone(rendered: pathlib.Path, screen: Any, name: str)
         "() => { const s = document.querySelector('.scroll'); return [s.scrollWidth, s.clientWidth]; }"
     )
     assert scroller[0] > scroller[1]
-    # No word of the persona is cut in the middle (breaking after a hyphen or dash is fine).
+    # No word of the persona or of a lane label is cut (breaking after a hyphen or dash is fine).
     cut = page.evaluate(
         """() => {
             const cut = [];
-            const persona = document.querySelector('.persona');
-            const walker = document.createTreeWalker(persona, NodeFilter.SHOW_TEXT);
-            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                const range = document.createRange();
-                for (const match of node.data.matchAll(/[^\\s\\-\u2010-\u2014\\/]+/g)) {
-                    range.setStart(node, match.index);
-                    range.setEnd(node, match.index + match[0].length);
-                    if (range.getClientRects().length > 1) cut.push(match[0]);
+            for (const root of document.querySelectorAll('.persona, table.grid th.lane')) {
+                const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const range = document.createRange();
+                    for (const match of node.data.matchAll(/[^\\s\\-\u2010-\u2014\\/]+/g)) {
+                        range.setStart(node, match.index);
+                        range.setEnd(node, match.index + match[0].length);
+                        if (range.getClientRects().length > 1) cut.push(match[0]);
+                    }
                 }
             }
             return cut;
