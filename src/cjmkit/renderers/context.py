@@ -10,7 +10,6 @@ format (Jinja autoescape for HTML, filters for Markdown and DOT).
 from __future__ import annotations
 
 import dataclasses
-import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
