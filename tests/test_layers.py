@@ -19,7 +19,19 @@ SOURCE = ROOT / "src" / "cjmkit"
 
 #: Lowest first. A top-level module or package of cjmkit belongs to exactly one layer.
 LAYERS: list[set[str]] = [
-    {"__init__", "errors", "encoding", "locales", "terminal", "diagnostics", "codes", "output", "registry", "i18n"},
+    {
+        "__init__",
+        "errors",
+        "encoding",
+        "locales",
+        "terminal",
+        "diagnostics",
+        "codes",
+        "output",
+        "registry",
+        "i18n",
+        "slugs",
+    },
     {"models"},
     {"loading"},
     {"project"},

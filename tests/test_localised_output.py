@@ -127,7 +127,7 @@ def test_the_check_finds_english_sentences() -> None:
     assert english_runs("Score 1.5: only 4.5% advance past stage", allowed) == ["advance past stage"]
     assert english_runs("Кампания Google Ads search campaign и CTR", allowed) == []
     assert english_runs("KPI below target at stage", allowed) == ["KPI below target at stage"]
-    assert tool_english("Самые слабые этапы: Weakest stages", allowed) == ["Weakest stages"]
+    assert tool_english("Самые слабые этапы: Weakest stages", allowed) == ["Weakest stages", "stages"]
     assert tool_english("Этапы: Persona", allowed) == ["Persona"]
     assert tool_english("Кампания Google Ads search campaign", allowed) == []
 

@@ -34,6 +34,7 @@ from cjmkit.models import Journey, Touchpoint
 from cjmkit.models.base import PHASE_ORDER
 from cjmkit.renderers.filters import KEYWORD_GUARD as KEYWORD_GUARD  # re-exported: escaping lives there
 from cjmkit.renderers.filters import mermaid
+from cjmkit.slugs import slugify
 
 #: Larger files are refused: no journey diagram comes near this size.
 MAX_BYTES = 1024 * 1024
@@ -42,7 +43,6 @@ MIN_SCORE, MAX_SCORE = 1, 5
 CHANNEL_ID = "unspecified"
 CHANNEL_NAMES = {"en": "Unspecified channel", "ru": "Канал не указан"}
 UNNAMED_SECTION = "Unnamed section"
-MAX_SLUG = 48
 
 #: The other Mermaid diagram types, named in the refusal of a file that is not a journey.
 DIAGRAM_TYPES = frozenset(
@@ -65,16 +65,6 @@ _ACC_DESCR = re.compile(r"accdescr\s*:(.*)$", re.IGNORECASE)
 _ACC_DESCR_BLOCK = re.compile(r"accdescr\s*\{(.*)$", re.IGNORECASE)
 _FRONT_MATTER_TITLE = re.compile(r"title\s*:\s*(.*)$")
 _FENCE = re.compile(r"(```+|~~~+)\s*(mermaid)?\s*$", re.IGNORECASE)
-
-#: ICAO 9303 transliteration (Russian and Ukrainian passports) plus Latin letters NFKD cannot split.
-_TRANSLITERATION = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
-    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "ie", "ы": "y", "ь": "", "э": "e", "ю": "iu", "я": "ia", "і": "i",
-    "ї": "i", "є": "ie", "ґ": "g", "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l",
-    "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -380,28 +370,6 @@ def read_mermaid(raw: bytes, file: str) -> MermaidReading:
 
 
 # --- Mermaid -> cjm -------------------------------------------------------------------------
-
-
-def slugify(text: str) -> str | None:
-    """An ASCII slug of ``text``, or None when it holds letters with no ASCII spelling (CJK ...)."""
-    spelled: list[str] = []
-    for char in unicodedata.normalize("NFKD", text):
-        if unicodedata.combining(char):
-            continue
-        lower = char.lower()
-        if lower in _TRANSLITERATION:
-            spelled.append(_TRANSLITERATION[lower])
-        elif char.isascii():
-            spelled.append(lower if char.isalnum() else "-")
-        elif char.isalnum():
-            return None
-        else:  # emoji, punctuation and symbols separate words
-            spelled.append("-")
-    slug = re.sub(r"-+", "-", "".join(spelled)).strip("-")
-    if len(slug) > MAX_SLUG:
-        slug = slug[:MAX_SLUG]
-        slug = (slug.rsplit("-", 1)[0] if "-" in slug else slug).strip("-")
-    return slug or None
 
 
 class _Ids:

@@ -107,13 +107,21 @@ def _locale_record(locale: Any) -> Record:
         percent=Function(lambda ratio, digits=1: locale.percent(ratio, _digits(digits))),
         money=Function(lambda value, currency="": locale.money(value, str(currency))),
         date=Function(lambda value: locale.date(value)),
+        duration=Function(lambda seconds: locale.duration(seconds)),
     )
 
 
 def _curve_record(curve: Any) -> Record:
     record = _fields(curve)
     record["path"] = curve.path
+    record["touchpoint_path"] = curve.touchpoint_path
     record["level"] = Function(lambda emotion: curve.level(float(emotion)))
+    return record
+
+
+def _palette_record(palette: Any) -> Record:
+    record = _fields(palette)
+    record["nearest"] = Function(lambda value: palette.nearest(float(value)))
     return record
 
 
@@ -122,10 +130,10 @@ def _fields(value: Any) -> Record:
 
 
 def _special() -> dict[type, Callable[[Any], Record]]:
-    from cjmkit.renderers.context import EmotionCurve
+    from cjmkit.renderers.context import EmotionCurve, Palette
     from cjmkit.renderers.i18n import Locale
 
-    return {Locale: _locale_record, EmotionCurve: _curve_record}
+    return {Locale: _locale_record, EmotionCurve: _curve_record, Palette: _palette_record}
 
 
 def plain(value: Any) -> Any:

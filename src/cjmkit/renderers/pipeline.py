@@ -200,7 +200,7 @@ def render_project(
 
 def committee_stem(name: str, taken: set[str], extensions: Sequence[str]) -> str:
     """``<workspace-name-slug>-committee``, numbered if a file of this run already has that name."""
-    from cjmkit.interop.mermaid import slugify
+    from cjmkit.slugs import slugify
 
     slug = (slugify(name) or "")[:60].strip("-")  # a file name stays short whatever the name
     stem = f"{slug or 'workspace'}-committee"
