@@ -23,6 +23,7 @@ Growth points (what reaching a target conversion is worth) are in ``growth``.
 
 from __future__ import annotations
 
+import math
 import pathlib
 from collections import defaultdict
 from collections.abc import Mapping
@@ -33,12 +34,27 @@ from cjmkit.analysis.measures import (
     conversion,
     is_addressed,
     kpi_gap,
+    kpi_miss,
     lowest_emotion,
 )
 from cjmkit.analysis.rules.scope import Scope
-from cjmkit.i18n import ENGLISH, N_, Fixed, Join, Message, Name, Percent, Signed, Term, Translator, msg, nmsg
+from cjmkit.i18n import (
+    ENGLISH,
+    N_,
+    Fixed,
+    Join,
+    Message,
+    Name,
+    Percent,
+    Signed,
+    Term,
+    Translator,
+    msg,
+    nmsg,
+    sentences,
+)
 from cjmkit.loading.document import Document
-from cjmkit.models import Channel, Journey
+from cjmkit.models import KPI, Channel, Journey
 
 #: Not written to JSON: the message objects behind the English texts, for translation.
 LOCAL = {"json": False}
@@ -154,10 +170,7 @@ def _reasons(stage_index: int, journey: Journey, threshold: float, tolerance: fl
     missed = [(kpi, kpi_gap(kpi, tolerance)) for kpi in stage.kpis]
     missed = [(kpi, gap) for kpi, gap in missed if gap > 0]
     if missed:
-        kpis = Join(tuple(Name(kpi.name) for kpi, _ in missed))
-        text = nmsg(
-            "KPI {kpis} is off target", "KPIs {kpis} are off target", "count", kpis=kpis, count=len(missed)
-        )
+        text = sentences(*(kpi_miss_message(kpi) for kpi, _ in missed))
         reasons.append(reason("kpi-miss", min(2.0, sum(gap for _, gap in missed)), text))
     objections = sum(1 for o in stage.objections if not o.response)
     barriers = sum(1 for b in stage.barriers if not b.recommendation)
@@ -184,6 +197,18 @@ def _reasons(stage_index: int, journey: Journey, threshold: float, tolerance: fl
     elif stage.evidence.level == "assumption":
         reasons.append(reason("no-data", 0.5, msg("built on assumptions")))
     return reasons
+
+
+def kpi_miss_message(kpi: KPI) -> Message:
+    """ "KPI 'x' 30% below target" (or above, for a lower-is-better KPI)."""
+    miss = kpi_miss(kpi)
+    if math.isinf(miss):
+        if kpi.direction == "higher":
+            return msg("KPI {kpi} below target", kpi=Name(kpi.name))
+        return msg("KPI {kpi} above target", kpi=Name(kpi.name))
+    if kpi.direction == "higher":
+        return msg("KPI {kpi} {share} below target", kpi=Name(kpi.name), share=Percent(miss, 0))
+    return msg("KPI {kpi} {share} above target", kpi=Name(kpi.name), share=Percent(miss, 0))
 
 
 def explain(score: float, reasons: list[Reason], translator: Translator = ENGLISH) -> str:

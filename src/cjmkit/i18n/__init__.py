@@ -292,8 +292,12 @@ class Message:
     arguments: tuple[tuple[str, Argument], ...] = ()
     plural: str | None = None
     count: str | None = None
+    #: Several sentences shown as one, "; "-separated (see :func:`sentences`); ``text`` unused.
+    parts: tuple[Message, ...] = ()
 
     def render(self, translator: Translator = ENGLISH) -> str:
+        if self.parts:
+            return "; ".join(part.render(translator) for part in self.parts)
         values = dict(self.arguments)
         if self.plural is not None and self.count is not None:
             number = values[self.count]
@@ -311,6 +315,11 @@ class Message:
 def msg(text: str, **arguments: Argument) -> Message:
     """A message; ``text`` is the English msgid with ``{name}`` fields for the arguments."""
     return Message(text, tuple(arguments.items()))
+
+
+def sentences(*parts: Message) -> Message:
+    """Several messages shown as one, each translated on its own."""
+    return Message("", parts=parts)
 
 
 def nmsg(singular: str, plural: str, by: str, /, **arguments: Argument) -> Message:
