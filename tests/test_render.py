@@ -15,7 +15,7 @@ import zlib
 import pytest
 
 from cjmkit.renderers import FORMATS
-from conftest import EXAMPLES, FIXTURES, ROOT, run_cjm
+from conftest import EXAMPLES, FIXTURES, run_cjm
 
 GOLDEN = pathlib.Path(__file__).parent / "golden" / "render"
 HOSTILE = FIXTURES / "hostile" / "journey.yaml"
@@ -402,10 +402,3 @@ def test_unknown_format_lists_every_format_with_what_it_makes(tmp_path: pathlib.
     assert "unknown format 'docx'" in stderr
     for spec in FORMATS.values():
         assert re.search(rf"^  {spec.name} +{re.escape(spec.description)}$", stderr, re.MULTILINE), spec.name
-
-
-def test_readme_shows_the_html_screenshots() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in ("front-doors", "email-shop", "b2b-champion"):
-        assert f"docs/{name}.png" in readme
-        assert (ROOT / "docs" / f"{name}.png").stat().st_size > 10_000
