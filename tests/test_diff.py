@@ -209,7 +209,7 @@ def test_summaries_state_the_values_reviewers_read(planted: Any) -> None:
     assert by_target["stage", "registration", "emotion"] == "stage registration emotion 1 → 0"
     assert by_target["kpi", "signup-rate", "actual"] == "KPI signup-rate actual 0.075 → 0.085 (target 0.08)"
     assert by_target["stage", "registration", "funnel"] == (
-        "stage registration conversion 7.5% → 9.0% (+1.5 pp), advanced 3900 → 4680"
+        "stage registration conversion 7.5% → 9% (+1.5 pp), advanced 3,900 → 4,680"
     )
     assert by_target["stage", "retention", "position"] == "stage retention moved from position 5 to 3"
     assert by_target["touchpoint", "welcome-email", "name"] == (

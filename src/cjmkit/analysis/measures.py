@@ -58,7 +58,3 @@ def is_addressed(stage: Stage) -> bool:
         or any(b.recommendation for b in stage.barriers)
         or any(o.response for o in stage.objections)
     )
-
-
-def format_number(value: float) -> str:
-    return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"

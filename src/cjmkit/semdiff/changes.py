@@ -32,7 +32,6 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel
 
-from cjmkit.analysis.measures import format_number
 from cjmkit.i18n import ENGLISH, N_, Message, Translator, msg, nmsg
 from cjmkit.models import KPI, Funnel, Journey, Persona, Stage, Workspace
 from cjmkit.models.base import SLUG_PATTERN
@@ -200,7 +199,7 @@ def show(value: Any, translator: Translator = ENGLISH) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return format_number(value) if translator.code == "en" else translator.number(value, 6)
+        return translator.number(value, 6)
     if isinstance(value, str):
         return value if _SLUG.match(value) else Quoted(value).render(translator)
     if isinstance(value, list):
@@ -271,7 +270,7 @@ class _Rate:
     ratio: float
 
     def render(self, translator: Translator) -> str:
-        return f"{self.ratio:.1%}" if translator.code == "en" else translator.percent(self.ratio, 1)
+        return translator.percent(self.ratio, 1)
 
 
 @dataclass(frozen=True)
@@ -281,8 +280,6 @@ class _Points:
     points: float
 
     def render(self, translator: Translator) -> str:
-        if translator.code == "en":
-            return f"{self.points:+.1f}"
         sign = "+" if self.points > 0 else "-" if self.points < 0 else ""
         return sign + translator.number(abs(self.points), 1, fixed=True)
 
