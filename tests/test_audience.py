@@ -179,3 +179,10 @@ def test_russian_client_findings_are_russian(client: dict[str, str]) -> None:
     for line in section.splitlines():
         if line.startswith("- "):
             assert not re.search(r"\b(the|to|at|of|is|and)\b", line), line
+
+
+def test_the_command_line_knows_the_format_audiences() -> None:
+    from cjmkit.cli.render import AUDIENCES as CLI
+    from cjmkit.models.workspace import AUDIENCES
+
+    assert CLI == AUDIENCES

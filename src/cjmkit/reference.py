@@ -64,6 +64,8 @@ def type_of(spec: dict[str, Any]) -> str:
         if high is not None:
             return f"{name} <= {high}"
         return name
+    if kind == "boolean":
+        return "true or false"
     return "any"
 
 

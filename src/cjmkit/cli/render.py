@@ -24,6 +24,7 @@ EPILOG = examples(
 )
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 TO_HELP = formats_help()
+#: The format's audiences (models.workspace.AUDIENCES), restated so `cjm --help` builds no model.
 AUDIENCES = ("client", "team")
 AUDIENCE_HELP = (
     "Who the deliverable is for: client (findings as recommendations by stage; no rule codes, "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field
 
@@ -98,6 +98,11 @@ class AnalysisSettings(Model):
     """Relative miss that still counts as on target (default 0.05: 0.475 meets a target of 0.5)."""
 
 
+#: Who a rendered deliverable is for (`cjm render --audience`).
+Audience = Literal["client", "team"]
+AUDIENCES: tuple[str, ...] = get_args(Audience)
+
+
 class RenderSettings(Model):
     """How `cjm render` brands the client deliverable."""
 
@@ -107,7 +112,7 @@ class RenderSettings(Model):
     """Logo file (PNG, JPEG, GIF, WebP or SVG), relative to `cjm.yaml`; embedded in the HTML."""
     company: Text | None = None
     """Name shown in the header of the deliverable, e.g. the consultancy."""
-    audience: Literal["client", "team"] | None = None
+    audience: Audience | None = None
     """Who the deliverables are for: `client` (default: findings as plain recommendations by
     stage, no rule codes, file positions, owner or fields marked `internal`) or `team` (codes,
     rule names and `file:line` for review). `cjm render --audience` overrides it."""

@@ -539,9 +539,9 @@ def journey_view(
     )  # fmt: skip
 
 
-#: Who a deliverable is for. `client`: findings as recommendations in plain words by stage, no
-#: rule codes, file positions, owner or internal fields; `team`: everything, for review.
-AUDIENCES = ("client", "team")
+#: Who a deliverable is for (models.workspace.AUDIENCES). `client`: findings as recommendations
+#: in plain words by stage, no rule codes, file positions, owner or internal fields; `team`:
+#: everything, for review.
 #: `cjm render` makes client deliverables; the team reviews with `cjm lint` and `cjm diff`.
 DEFAULT_AUDIENCE = "client"
 

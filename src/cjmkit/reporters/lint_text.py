@@ -121,15 +121,23 @@ def growth_lines(rank: int, point: GrowthPoint, t: Translator) -> list[str]:
         "gained": "+" + t.number(point.customers_gained, 1),
         "downstream": Percent(point.downstream_conversion),
     }
+    # The plural form of a fractional count: 3.8 customers, "3,8 клиента" (the "few" form).
+    gained = point.customers_gained
+    values["forms"] = int(gained) if gained == int(gained) else 2
     if point.target_source == "phase" and point.phase:
-        conversion = msg(
+        conversion = nmsg(
+            "conversion {actual} -> {target} ({phase} target): {gained} customer at {downstream} downstream",
             "conversion {actual} -> {target} ({phase} target): {gained} customers at {downstream} downstream",
+            "forms",
             phase=Term(PHASES[point.phase]),
             **values,
         )
     else:
-        conversion = msg(
-            "conversion {actual} -> {target}: {gained} customers at {downstream} downstream", **values
+        conversion = nmsg(
+            "conversion {actual} -> {target}: {gained} customer at {downstream} downstream",
+            "conversion {actual} -> {target}: {gained} customers at {downstream} downstream",
+            "forms",
+            **values,
         )
     lines = [f"  {rank}. {point.journey} / {point.name}  {', '.join(worth)}", f"     {conversion.render(t)}"]
     appeal = [
