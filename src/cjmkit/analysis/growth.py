@@ -130,7 +130,8 @@ def journey_growth(journey: Journey, file: str, phase_targets: Mapping[str, floa
             )
             continue
         downstream = math.prod(rate for rate in later if rate is not None)
-        gained = stage.funnel.entered * (target - actual) * downstream
+        entered = stage.funnel.entered or 0  # set: the stage has a conversion
+        gained = entered * (target - actual) * downstream
         revenue = gained * economics.average_order_value
         if revenue <= 0:
             continue
@@ -144,7 +145,7 @@ def journey_growth(journey: Journey, file: str, phase_targets: Mapping[str, floa
                 name=stage.name,
                 phase=stage.phase,
                 segment=journey.segment,
-                entered=stage.funnel.entered,
+                entered=entered,
                 actual=round(actual, 6),
                 target=target,
                 target_source=source,

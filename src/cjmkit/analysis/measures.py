@@ -7,11 +7,21 @@ import math
 from cjmkit.models import KPI, Stage
 
 
+def volumes(stage: Stage) -> tuple[int, int] | None:
+    """(entered, advanced) of the stage; None without both figures (a future map's funnel may
+    hold a target alone)."""
+    funnel = stage.funnel
+    if funnel is None or funnel.entered is None or funnel.advanced is None:
+        return None
+    return funnel.entered, funnel.advanced
+
+
 def conversion(stage: Stage) -> float | None:
     """Share of the customers entering the stage who advance; None without funnel data."""
-    if stage.funnel is None or stage.funnel.entered == 0:
+    counted = volumes(stage)
+    if counted is None or counted[0] == 0:
         return None
-    return stage.funnel.advanced / stage.funnel.entered
+    return counted[1] / counted[0]
 
 
 def kpi_misses_target(kpi: KPI) -> bool:

@@ -53,6 +53,7 @@ Ratio = Annotated[float, Field(allow_inf_nan=False, ge=0, le=1)]
 Emotion = Annotated[int, Field(ge=-2, le=2)]
 """Integer from -2 (very negative) to +2 (very positive)."""
 
+JourneyState = Literal["current", "future"]
 Phase = Literal["awareness", "consideration", "purchase", "onboarding", "usage", "retention", "advocacy"]
 #: The phases in the order a customer passes them: the order of the Literal above.
 PHASE_ORDER: tuple[str, ...] = get_args(Phase)

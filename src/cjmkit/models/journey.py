@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Strict, Tag
+from pydantic import ConfigDict, Discriminator, Field, Strict, Tag
 
 from cjmkit.locales import Locale
 from cjmkit.models.base import (
@@ -15,6 +15,7 @@ from cjmkit.models.base import (
     Emotion,
     EvidenceLevel,
     EvidenceSource,
+    JourneyState,
     Model,
     Number,
     Phase,
@@ -72,9 +73,22 @@ class KPI(Model):
 class Funnel(Model):
     """Observed volume at the stage, for drop-off analysis."""
 
-    entered: Count
-    """Customers who reached the stage."""
-    advanced: Count
+    # Both figures, or (in a future map) a target alone: what the validator checks per state.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["entered", "advanced"]},
+                {
+                    "required": ["target"],
+                    "not": {"anyOf": [{"required": ["entered"]}, {"required": ["advanced"]}]},
+                },
+            ]
+        }
+    )
+
+    entered: Count | None = None
+    """Customers who reached the stage (required, with `advanced`, except in a future map)."""
+    advanced: Count | None = None
     """Customers who moved on to the next stage (at most `entered`)."""
     target: Ratio | None = None
     """Target conversion (advanced / entered, 0..1); a stage under it is a growth point.
@@ -124,6 +138,8 @@ class Touchpoint(Model):
     """Emotion at this touchpoint, -2..+2."""
     next: list[Slug] = []
     """Touchpoints the customer goes to next (any stage); without it the flow is list order."""
+    resolves: list[Slug] = []
+    """Future maps only: ids of the baseline map's barriers and objections this touchpoint removes."""
 
 
 #: Fields of a stage that `internal` may hide from client deliverables: the company's own notes.
@@ -198,6 +214,11 @@ UNION_TAGS = frozenset({"ref", "inline"})
 class Journey(Model):
     """Journey file: one customer journey map, usually one per segment."""
 
+    @property
+    def future(self) -> bool:
+        """A designed (to-be) journey rather than today's."""
+        return self.state == "future"
+
     cjm: Literal[1]
     """Format version; always 1."""
     id: Slug
@@ -216,6 +237,10 @@ class Journey(Model):
     """The segment (required when the workspace defines segments)."""
     persona: PersonaField | None = None
     """A persona id from the workspace, or an inline persona."""
+    state: JourneyState | None = None
+    """`current` (the default: the journey as it is) or `future` (the journey as designed)."""
+    baseline: Slug | None = None
+    """Future maps only: the id of the current map this one improves on (`cjm compare`)."""
     economics: Economics | None = None
     """Money figures; enable the revenue-at-stake ranking."""
     channels: list[Channel] = []

@@ -103,7 +103,7 @@ def load_project(
     project = Project(sorted(loaded, key=lambda d: d.display))
     for journey, workspace in workspace_of.items():
         project.workspace_of[journey] = by_path[workspace] if workspace else None
-    check_project(project)
+    check_project(project, complete=whole_workspaces)
     return project
 
 

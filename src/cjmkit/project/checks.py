@@ -57,6 +57,13 @@ class References:
     local_channels: tuple[Reference, ...] = ()
     #: Touchpoint channels that the journey's own channels do not resolve.
     channel_uses: tuple[Reference, ...] = ()
+    #: ``state`` (``future`` for a designed journey), its ``baseline`` journey and the
+    #: touchpoints' ``resolves`` ids, which name barriers and objections of that baseline.
+    state: str | None = None
+    baseline: Reference | None = None
+    resolves: tuple[Reference, ...] = ()
+    #: The ids of the journey's barriers and objections: what a future map may resolve.
+    removable: frozenset[str] = frozenset()
 
     def ids(self, kind: str) -> set[str]:
         return set(dict(self.defines).get(kind, frozenset()))
@@ -197,17 +204,32 @@ def check_journey_file(document: Document) -> None:
             ((("stages", s, key, i), element) for s, stage in stages for i, element in items(stage, key)),
         )
 
+    future = text(journey, "state") == "future"
+    if "baseline" in journey and not future:
+        document.error_at(
+            ("baseline",), codes.INVALID_VALUE, "`baseline` is for a future map: add `state: future`"
+        )
+    resolves: list[Reference] = []
     channel_uses = []
     for s, stage in stages:
         for t, touchpoint in items(stage, "touchpoints"):
             here: YamlPath = ("stages", s, "touchpoints", t)
+            listed_ids = touchpoint.get("resolves")
+            if listed_ids is not None and not future:
+                document.error_at(
+                    (*here, "resolves"),
+                    codes.INVALID_VALUE,
+                    "`resolves` is for a future map: add `state: future` and its `baseline`",
+                )
+            for r, removed in enumerate(listed_ids if isinstance(listed_ids, list) and future else []):
+                resolves.append(reference(document, (*here, "resolves", r), removed))
             used = touchpoint.get("channel")
             if not isinstance(used, str) or used not in local_channels:
                 channel_uses.append(reference(document, (*here, "channel"), used))
             following = touchpoint.get("next")
             for n, target in enumerate(following if isinstance(following, list) else []):
                 resolve(document, (*here, "next", n), "touchpoint", target, touchpoints, "in this journey")
-        check_funnel(document, s, stage.get("funnel"))
+        check_funnel(document, s, stage.get("funnel"), future)
 
     persona = journey.get("persona")
     inline_segment = persona.get("segment") if isinstance(persona, dict) else None
@@ -220,6 +242,18 @@ def check_journey_file(document: Document) -> None:
         ),
         local_channels=tuple(local_channels.values()),
         channel_uses=tuple(channel_uses),
+        state=text(journey, "state"),
+        baseline=reference(document, ("baseline",), journey.get("baseline"))
+        if "baseline" in journey
+        else None,
+        resolves=tuple(resolves),
+        removable=frozenset(
+            identifier
+            for _, stage in stages
+            for key in ("barriers", "objections")
+            for _, element in items(stage, key)
+            if (identifier := text(element, "id")) is not None
+        ),
     )
 
 
@@ -274,7 +308,18 @@ def check_journey(document: Document, workspace_document: Document | None) -> No
     check_references(document, workspace_document)
 
 
-def check_funnel(document: Document, stage_index: int, funnel: Any) -> None:
+def check_funnel(document: Document, stage_index: int, funnel: Any, future: bool = False) -> None:
+    """`advanced <= entered`; both figures in a current map, both or neither in a future one
+    (whose funnel may hold a `target` alone)."""
+    if isinstance(funnel, dict):
+        missing = [key for key in ("entered", "advanced") if key not in funnel]
+        path: YamlPath = ("stages", stage_index, "funnel")
+        if missing and (not future or len(missing) == 1):
+            line, column = document.source_map.value(path)
+            why = "" if future else " (only a future map's funnel may hold a `target` alone)"
+            for key in missing:
+                message = f"missing required key {key!r}{why}"
+                document.add(Problem(line, column, codes.MISSING_KEY, message, (*path, key)))
     entered, advanced = number(funnel, "entered"), number(funnel, "advanced")
     if entered is not None and advanced is not None and advanced > entered:
         document.error_at(
@@ -284,8 +329,46 @@ def check_funnel(document: Document, stage_index: int, funnel: Any) -> None:
         )
 
 
-def check_project(project: Project) -> None:
-    """The cross-file step, once every file went through ``check_file``."""
+def check_baselines(project: Project, complete: bool) -> None:
+    """A future map's `baseline` names a current journey of its workspace (or, for a standalone
+    map, one loaded beside it), and each touchpoint's `resolves` one of that journey's barriers
+    or objections. A baseline not loaded is an error only when the whole workspace was
+    (``complete``): a single file validated alone cannot see its neighbours."""
+    journeys: dict[tuple[object, str], Document] = {}
+    for document in project.journeys:
+        notes = references_of(document)
+        if notes and notes.journey_id and isinstance(notes.journey_id.value, str):
+            workspace = project.workspace_for(document)
+            journeys.setdefault((workspace.path if workspace else None, notes.journey_id.value), document)
+    for document in project.journeys:
+        notes = references_of(document)
+        if notes is None or notes.state != "future" or notes.baseline is None:
+            continue
+        wanted = notes.baseline.value
+        if not isinstance(wanted, str):
+            continue
+        workspace = project.workspace_for(document)
+        baseline = journeys.get((workspace.path if workspace else None, wanted))
+        found = references_of(baseline)
+        if baseline is None or found is None:
+            if complete and workspace is not None and baseline is None:
+                known = sorted(identifier for scope, identifier in journeys if scope == workspace.path)
+                resolve_at(document, notes.baseline, "baseline journey", set(known), "in the workspace")
+            continue
+        if found.state == "future":
+            message = f"baseline {wanted!r} is a future map itself: name the current map it improves on"
+            line, column = notes.baseline.line, notes.baseline.column
+            document.add(Problem(line, column, codes.INVALID_VALUE, message, notes.baseline.path))
+            continue
+        where = f"among the barriers and objections of the baseline map {wanted!r}"
+        for removed in notes.resolves:
+            resolve_at(document, removed, "barrier or objection", set(found.removable), where)
+
+
+def check_project(project: Project, *, complete: bool = False) -> None:
+    """The cross-file step, once every file went through ``check_file``; ``complete`` when every
+    journey of the workspaces was loaded."""
+    check_baselines(project, complete)
     first_use: dict[tuple[str, object], Document] = {}
     for document in project.journeys:
         notes = references_of(document)

@@ -18,7 +18,7 @@ from typing import Any
 
 from cjmkit.analysis import AnalysisResult, ChannelSummary, GrowthPoint, StageHealth, UnrankedStage
 from cjmkit.analysis.flow import journey_flow
-from cjmkit.analysis.measures import conversion, kpi_misses_target
+from cjmkit.analysis.measures import conversion, kpi_misses_target, volumes
 from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.loading.document import Document
 from cjmkit.models import KPI, Channel, Journey, Motivations, Persona, Segment, Stage
@@ -362,16 +362,18 @@ def stage_view(
         for tp in stage.touchpoints
     )  # fmt: skip
     funnel = None
-    if stage.funnel is not None:
+    counted = volumes(stage)
+    if counted is not None:
         rate = conversion(stage)
+        entered, advanced = counted
         funnel = FunnelView(
-            entered=stage.funnel.entered,
-            advanced=stage.funnel.advanced,
-            entered_text=locale.number(stage.funnel.entered, 0),
-            advanced_text=locale.number(stage.funnel.advanced, 0),
+            entered=entered,
+            advanced=advanced,
+            entered_text=locale.number(entered, 0),
+            advanced_text=locale.number(advanced, 0),
             conversion_text=locale.percent(rate),
             drop_off_text=locale.percent(None if rate is None else 1 - rate),
-            width=round(stage.funnel.entered / widest, 4) if widest else 0.0,
+            width=round(entered / widest, 4) if widest else 0.0,
             conversion=rate,
         )
     level = stage.evidence.level if stage.evidence else None
@@ -490,7 +492,7 @@ def journey_view(
     found = analysis.for_journey(document.display)
     health = {h.stage: h for h in found.stages}
     currency = journey.economics.currency if journey.economics else None
-    widest = max((s.funnel.entered for s in journey.stages if s.funnel), default=0)
+    widest = max((counted[0] for s in journey.stages if (counted := volumes(s))), default=0)
     stages = tuple(
         stage_view(i, stage, channels, locale, currency, widest, health.get(stage.id))
         for i, stage in enumerate(journey.stages)

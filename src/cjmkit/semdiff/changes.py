@@ -258,7 +258,7 @@ def _field(name: str, change: Text) -> Text:
 
 
 def _rate(funnel: Funnel | None) -> float | None:
-    if funnel is None or funnel.entered == 0:
+    if funnel is None or not funnel.entered or funnel.advanced is None:
         return None
     return funnel.advanced / funnel.entered
 

@@ -11,12 +11,13 @@ from cjmkit.analysis.measures import (
     conversion,
     is_addressed,
     kpi_miss,
+    volumes,
 )
 from cjmkit.analysis.rules.registry import Option, rule
 from cjmkit.analysis.rules.scope import Hit, Scope
 from cjmkit.diagnostics import Severity
 from cjmkit.i18n import Argument, Message, Name, Percent, Quantity, Signed, msg
-from cjmkit.models import KPI
+from cjmkit.models import KPI, Stage
 
 KPI_MAJOR_MISS = Option(
     "kpi_major_miss",
@@ -315,34 +316,31 @@ def funnel_inconsistent(scope: Scope) -> Iterator[Hit]:
     midway (from another channel), model that channel's entry as its own stage.
     """
     for document, journey in scope.journeys():
-        previous = None
+        previous: tuple[Stage, int] | None = None  # the previous stage and how many advanced
         for index, stage in enumerate(journey.stages):
-            if stage.funnel is None:
+            counted = volumes(stage)
+            if counted is None:
                 previous = None
                 continue
-            if (
-                previous is not None
-                and previous[1].funnel
-                and stage.funnel.entered > previous[1].funnel.advanced
-            ):
+            if previous is not None and counted[0] > previous[1]:
                 yield Hit(
                     document,
                     ("stages", index, "funnel", "entered"),
                     msg(
                         "{entered} customers enter stage {stage} but only {advanced} advanced "
                         "from {previous}",
-                        entered=stage.funnel.entered,
+                        entered=counted[0],
                         stage=Name(stage.name),
-                        advanced=previous[1].funnel.advanced,
-                        previous=Name(previous[1].name),
+                        advanced=previous[1],
+                        previous=Name(previous[0].name),
                     ),
                     journey.id,
                     stage.id,
                     stage.id,
                     advice=msg(
                         "Take the funnel figures of {previous} and {stage} from one period and one source.",
-                        previous=Name(previous[1].name),
+                        previous=Name(previous[0].name),
                         stage=Name(stage.name),
                     ),
                 )
-            previous = (index, stage)
+            previous = (stage, counted[1])
