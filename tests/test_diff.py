@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from cjmkit.cli import app as cjm_app
 from cjmkit.cli import diff as diff_command
-from cjmkit.renderers.filters import md
+from cjmkit.escaping import md
 from cjmkit.semdiff import DIFF_FORMATS
 from cjmkit.semdiff.changes import stable_ids
 from conftest import EXAMPLES, FIXTURES, Result, run_cjm

@@ -19,9 +19,9 @@ import zlib
 
 import pytest
 
+from cjmkit.escaping import KEYWORD_GUARD, mermaid
 from cjmkit.renderers import dot as dot_renderer
 from cjmkit.renderers.data import spreadsheet_safe
-from cjmkit.renderers.filters import KEYWORD_GUARD, mermaid
 from conftest import EXAMPLES, run_cjm
 
 EMAIL_SHOP = EXAMPLES / "email-shop" / "journey.yaml"

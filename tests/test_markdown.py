@@ -10,7 +10,7 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from cjmkit.renderers.filters import clip, md, mermaid
+from cjmkit.escaping import clip, md, mermaid
 from conftest import EXAMPLES, run_cjm
 
 # Every place the report writes map text, with what GFM needs escaped there.

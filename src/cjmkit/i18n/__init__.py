@@ -312,7 +312,7 @@ class Message:
         return self.render()
 
 
-def msg(text: str, **arguments: Argument) -> Message:
+def msg(text: str, /, **arguments: Argument) -> Message:
     """A message; ``text`` is the English msgid with ``{name}`` fields for the arguments."""
     return Message(text, tuple(arguments.items()))
 

@@ -30,10 +30,10 @@ from typing import Any
 from cjmkit import codes
 from cjmkit.codes import Code
 from cjmkit.diagnostics import Diagnostic, Severity
+from cjmkit.escaping import KEYWORD_GUARD as KEYWORD_GUARD  # re-exported: escaping lives there
+from cjmkit.escaping import mermaid
 from cjmkit.models import Journey, Touchpoint
 from cjmkit.models.base import PHASE_ORDER
-from cjmkit.renderers.filters import KEYWORD_GUARD as KEYWORD_GUARD  # re-exported: escaping lives there
-from cjmkit.renderers.filters import mermaid
 from cjmkit.slugs import slugify
 
 #: Larger files are refused: no journey diagram comes near this size.

@@ -169,7 +169,7 @@ def _errors_text(comparison: Comparison, out: TextIO, t: Translator) -> None:
 
 def _markdown_text() -> Callable[[object], str]:
     """Map text as inert Markdown: control characters made visible first, which `md` leaves alone."""
-    from cjmkit.renderers.filters import md
+    from cjmkit.escaping import md
 
     return lambda text: md(flat(str(text)))
 
