@@ -130,7 +130,8 @@ def check_context(case: pathlib.Path, finding: dict[str, Any]) -> None:
     """`journey`, `stage` and `subject` name the journey, the stage and the element reported."""
     data = load(case_root(case) / relative(case, finding["file"]))
     parts = parse_path(finding["path"])
-    subject, node = None, data
+    # A journey-level finding (at `state`, `baseline`) is about the journey itself.
+    subject, node = (data.get("id") if "stages" in data else None), data
     for part in parts:
         node = node[part]
         if isinstance(node, dict) and "id" in node:
