@@ -31,7 +31,7 @@ def test_readme_links_a_screenshot_of_every_example_at_both_widths_and_its_pdf()
     linked = set(re.findall(r"\((docs/screenshots/[^)]+\.png)\)", text))
     assert all((ROOT / link).is_file() for link in linked)
     journeys = ["b2b-champion", "b2b-economic-buyer", "b2b-end-users", "b2b-it-security",
-                "doors-homeowners", "email-shop-lifecycle"]  # fmt: skip
+                "doors-homeowners", "doors-homeowners-future", "email-shop-lifecycle"]  # fmt: skip
     expected = {
         f"docs/screenshots/{name}-{kind}.png"
         for name in journeys
