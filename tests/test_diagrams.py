@@ -52,7 +52,8 @@ def journey_diagrams(folder: pathlib.Path) -> list[pathlib.Path]:
 
 def test_every_diagram_fits_a_slide(rendered: pathlib.Path) -> None:
     paths = journey_diagrams(rendered)
-    assert len(paths) == 7  # six example journeys and the hostile map
+    assert len(paths) == 8  # seven example journeys (one a future map) and the hostile map
+    assert rendered / "doors-homeowners-future.dot" in paths
     for path in [*paths, rendered / f"{COMMITTEE}.dot"]:
         left, bottom, right, top = box(drawn(path)["bb"])
         ratio = (right - left) / (top - bottom)
@@ -178,7 +179,10 @@ def test_the_committee_has_one_lane_per_stakeholder_journey(rendered: pathlib.Pa
 def test_no_committee_for_a_workspace_without_stakeholders(tmp_path: pathlib.Path) -> None:
     result = run_cjm("render", str(EXAMPLES / "front-doors"), "--to", "dot,svg", "--out", str(tmp_path))
     assert result.exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["doors-homeowners.dot", "doors-homeowners.svg"]
+    # The folder holds the current map and its future map: two journeys, no committee.
+    stems = ("doors-homeowners", "doors-homeowners-future")
+    names = [f"{stem}.{ext}" for stem in stems for ext in ("dot", "svg")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
 
 
 def test_the_committee_is_only_drawn_for_diagram_formats(tmp_path: pathlib.Path) -> None:

@@ -74,14 +74,22 @@ def journeys() -> list[Journey]:
 
 
 def test_examples_are_complete_maps() -> None:
-    """Realistic and complete: KPIs, answered objections, fixed barriers, funnels, evidence."""
+    """Realistic and complete: KPIs, answered objections, fixed barriers, funnels, evidence; a
+    future map has no measured volumes, only target conversions where its proposals act."""
     maps = journeys()
-    assert len(maps) >= 6
+    assert len(maps) >= 7
+    assert [j.id for j in maps if j.future] == ["doors-homeowners-future"]
     for journey in maps:
         assert journey.economics is not None, journey.id
         for stage in journey.stages:
             where = f"{journey.id}/{stage.id}"
-            assert stage.touchpoints and stage.kpis and stage.funnel and stage.evidence, where
+            assert stage.touchpoints and stage.kpis and stage.evidence, where
+            if journey.future:
+                funnel = stage.funnel
+                assert funnel is None or (funnel.entered is None and funnel.advanced is None), where
+                assert funnel is None or funnel.target is not None, where
+            else:
+                assert stage.funnel and stage.funnel.entered is not None, where
             assert stage.customer_goal and stage.emotion is not None, where
             assert all(o.response for o in stage.objections), where
             assert all(b.recommendation for b in stage.barriers), where
@@ -99,3 +107,44 @@ def test_front_door_example_follows_the_seed_path() -> None:
     assert len(facebook) >= 3
     assert channels[0].startswith("google")
     assert any("email" in c for c in channels)
+
+
+def test_front_door_future_map_improves_on_its_baseline() -> None:
+    """The to-be map keeps the as-is stages (matched by id), adds one stage, replaces the manager's
+    callback, resolves real baseline barriers and objections and leaves the rest standing."""
+    folder = EXAMPLES / "front-doors"
+    current = load_document(folder / "homeowners.yaml", "homeowners.yaml").journey
+    future = load_document(folder / "homeowners-future.yaml", "homeowners-future.yaml").journey
+    assert current is not None and future is not None
+    assert future.future and not current.future
+    assert future.baseline == current.id == "doors-homeowners"
+    for field in ("locale", "segment", "persona", "economics"):
+        assert getattr(future, field) == getattr(current, field), field
+
+    before = {stage.id: stage for stage in current.stages}
+    after = {stage.id: stage for stage in future.stages}
+    assert [s for s in after if s in before] == list(before)  # every stage kept, in order
+    assert [s for s in after if s not in before] == ["check-in"]
+
+    def touchpoints(journey: Journey) -> set[str]:
+        return {tp.id for stage in journey.stages for tp in stage.touchpoints}
+
+    def removable(journey: Journey) -> set[str]:
+        return {item.id for stage in journey.stages for item in [*stage.barriers, *stage.objections]}
+
+    assert touchpoints(current) - touchpoints(future) == {"manager-call"}
+    added = touchpoints(future) - touchpoints(current)
+    assert {"price-calculator", "messenger-consultant", "measurement-booking"} <= added
+    resolved = {r for stage in future.stages for tp in stage.touchpoints for r in tp.resolves}
+    assert {"no-turnkey-price", "unclear-price", "slow-callback"} <= resolved
+    assert resolved <= removable(current)
+    assert not resolved & removable(future)  # what is resolved is gone from the future map
+    assert removable(current) - resolved <= removable(future)  # the rest still stands
+
+    for stage_id, stage in before.items():
+        assert after[stage_id].emotion is not None and stage.emotion is not None
+        assert after[stage_id].emotion >= stage.emotion, stage_id
+    assert after["catalog"].emotion > before["catalog"].emotion
+    assert after["purchase"].emotion > before["purchase"].emotion
+    targets = {s.id for s in future.stages if s.funnel is not None and s.funnel.target is not None}
+    assert {"catalog", "purchase", "check-in"} <= targets < set(after)

@@ -42,7 +42,7 @@ def views() -> list[JourneyView]:
 @pytest.fixture(scope="module")
 def all_views() -> list[JourneyView]:
     found = views()
-    assert len(found) == 7  # six examples and the hostile map
+    assert len(found) == 8  # seven examples (one a future map) and the hostile map
     return found
 
 
