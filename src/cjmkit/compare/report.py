@@ -183,7 +183,13 @@ def _row(cells: list[str]) -> str:
 def markdown(comparison: Comparison, t: Translator) -> str:
     """Tables a consultant can paste into a proposal."""
     heading = msg(HEADING, future=comparison.future.title, current=comparison.current.title)
-    out = [f"## {md(heading.render(t), 'heading')}", ""]
+    return f"## {md(heading.render(t), 'heading')}\n\n" + markdown_tables(comparison, t)
+
+
+def markdown_tables(comparison: Comparison, t: Translator) -> str:
+    """The revenue, stage and barrier tables of :func:`markdown` without its heading (the
+    Markdown deliverable of a future map shows them under its own heading)."""
+    out: list[str] = []
     revenue = comparison.revenue
     if revenue is not None:
         out += [
@@ -210,4 +216,21 @@ def markdown(comparison: Comparison, t: Translator) -> str:
     return "\n".join(out) + "\n"
 
 
-__all__ = ["markdown", "text_lines", "to_json"]
+#: Helpers the HTML deliverables share with the reports (renderers.context builds its views with them).
+emotion_text = _emotion
+rate_text = _rate
+resolution_text = _resolution
+signed_money = _signed_money
+counts = _counts
+
+__all__ = [
+    "counts",
+    "emotion_text",
+    "markdown",
+    "markdown_tables",
+    "rate_text",
+    "resolution_text",
+    "signed_money",
+    "text_lines",
+    "to_json",
+]

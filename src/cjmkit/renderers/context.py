@@ -19,7 +19,9 @@ from typing import Any
 from cjmkit.analysis import AnalysisResult, ChannelSummary, GrowthPoint, StageHealth, UnrankedStage
 from cjmkit.analysis.flow import journey_flow
 from cjmkit.analysis.measures import conversion, kpi_misses_target, volumes
+from cjmkit.compare.engine import Comparison, Element, Resolution
 from cjmkit.diagnostics import Diagnostic, Severity
+from cjmkit.i18n import msg
 from cjmkit.loading.document import Document
 from cjmkit.models import KPI, Channel, Journey, Motivations, Persona, Segment, Stage
 from cjmkit.renderers.i18n import LABELS, Locale
@@ -231,6 +233,90 @@ class FlowView:
 
 
 @dataclass(frozen=True)
+class ResolutionView:
+    """A barrier or objection of the baseline and what the future map does about it."""
+
+    kind: str
+    id: str
+    stage: str
+    stage_name: str
+    text: str
+    #: Names of the future touchpoints that resolve it (empty: still open).
+    by: tuple[str, ...]
+    #: The report's sentence: resolved by ..., still there, or gone without a resolving touchpoint.
+    status: str
+
+
+@dataclass(frozen=True)
+class CompareStageView:
+    id: str
+    name: str
+    emotion_current: int | None
+    emotion_future: int | None
+    emotion_text: str
+    conversion_text: str
+
+
+@dataclass(frozen=True)
+class ContributionView:
+    name: str
+    conversion_text: str
+    revenue_text: str
+
+
+@dataclass(frozen=True)
+class ElementView:
+    kind: str
+    kind_label: str
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    """`cjm compare` in the map's language: every number already formatted (compare.report)."""
+
+    heading: str
+    current_title: str
+    future_title: str
+    #: Column headings of the report's tables: stages, barriers, revenue.
+    stage_columns: tuple[str, ...]
+    barrier_columns: tuple[str, ...]
+    revenue_columns: tuple[str, ...]
+    stages: tuple[CompareStageView, ...]
+    resolved: tuple[ResolutionView, ...]
+    unresolved: tuple[ResolutionView, ...]
+    resolved_text: str
+    unresolved_text: str
+    added_heading: str
+    removed_heading: str
+    added: tuple[ElementView, ...]
+    removed: tuple[ElementView, ...]
+    #: Revenue today, projected and the signed change ("" each when it cannot be computed).
+    revenue_current_text: str
+    revenue_future_text: str
+    revenue_delta_text: str
+    revenue_delta: float | None
+    contributions: tuple[ContributionView, ...]
+    #: The report's Markdown tables (escaped), for the Markdown deliverable.
+    markdown: str
+
+
+@dataclass(frozen=True)
+class FutureView:
+    """What a future map changes against its baseline (the current map of its workspace)."""
+
+    baseline: str
+    baseline_title: str
+    #: The baseline's emotions at the future map's stage columns (stages matched by id).
+    curve: tuple[CurvePoint, ...]
+    path: str
+    #: Touchpoint id -> the accessible title of its ✓ badge (what it resolves).
+    badges: Mapping[str, str]
+    comparison: ComparisonView
+
+
+@dataclass(frozen=True)
 class JourneyView:
     id: str
     title: str
@@ -272,6 +358,8 @@ class JourneyView:
     audience: str = "team"
     #: The findings as recommendations by stage, in the map's language (set by audience_view).
     recommendations: tuple[StageRecommendations, ...] = ()
+    #: A future map compared with its baseline; None for current maps or without a baseline.
+    future: FutureView | None = None
 
 
 def in_language(health: StageHealth, locale: Locale) -> StageHealth:
@@ -453,6 +541,108 @@ def emotion_curve(stages: Sequence[StageView], column: float = 220.0, height: fl
     )
 
 
+def comparison_view(comparison: Comparison, locale: Locale) -> ComparisonView:
+    """The comparison with its texts in the map's language, made by compare.report's helpers."""
+    from cjmkit.compare import report
+
+    t = locale.translator
+    names = {tp.id: tp.name for stage in comparison.future.stages for tp in stage.touchpoints}
+
+    def resolution(entry: Resolution) -> ResolutionView:
+        return ResolutionView(
+            kind=entry.kind, id=entry.id, stage=entry.stage, stage_name=entry.stage_name, text=entry.text,
+            by=tuple(names.get(by, by) for by in entry.by), status=report.resolution_text(entry, t),
+        )  # fmt: skip
+
+    def element(entry: Element) -> ElementView:
+        return ElementView(entry.kind, t.gettext(report.KINDS[entry.kind]), entry.id, entry.name)
+
+    revenue = comparison.revenue
+    currency = revenue.currency if revenue else ""
+    resolved_text, unresolved_text = report.counts(comparison, t)
+    heading = msg(report.HEADING, future=comparison.future.title, current=comparison.current.title)
+    return ComparisonView(
+        heading=heading.render(t),
+        current_title=comparison.current.title,
+        future_title=comparison.future.title,
+        stage_columns=tuple(t.gettext(c) for c in report.COLUMNS_STAGES),
+        barrier_columns=tuple(t.gettext(c) for c in report.COLUMNS_BARRIERS),
+        revenue_columns=tuple(t.gettext(c) for c in report.COLUMNS_REVENUE),
+        stages=tuple(
+            CompareStageView(
+                id=s.stage,
+                name=s.name,
+                emotion_current=None if s.emotion.current is None else int(s.emotion.current),
+                emotion_future=None if s.emotion.future is None else int(s.emotion.future),
+                emotion_text=report.emotion_text(s.emotion, t),
+                conversion_text=f"{report.rate_text(s.conversion.current, t)} → "
+                f"{report.rate_text(s.conversion.future, t)}",
+            )
+            for s in comparison.stages
+        ),
+        resolved=tuple(resolution(entry) for entry in comparison.resolved),
+        unresolved=tuple(resolution(entry) for entry in comparison.unresolved),
+        resolved_text=resolved_text,
+        unresolved_text=unresolved_text,
+        added_heading=t.gettext(report.ADDED),
+        removed_heading=t.gettext(report.REMOVED),
+        added=tuple(element(e) for e in comparison.added),
+        removed=tuple(element(e) for e in comparison.removed),
+        revenue_current_text=t.money(revenue.current, revenue.currency) if revenue else "",
+        revenue_future_text=t.money(revenue.future, revenue.currency) if revenue else "",
+        revenue_delta_text=report.signed_money(revenue.delta, revenue.currency, t) if revenue else "",
+        revenue_delta=revenue.delta if revenue else None,
+        contributions=tuple(
+            ContributionView(
+                name=c.name,
+                conversion_text=f"{report.rate_text(c.current, t)} → {t.percent(c.future)}",
+                revenue_text=report.signed_money(c.revenue, currency, t),
+            )
+            for c in (revenue.contributions if revenue else [])
+        ),
+        markdown=report.markdown_tables(comparison, t),
+    )
+
+
+def future_view(
+    future: Journey, baseline: Journey, stages: Sequence[StageView], curve: EmotionCurve, locale: Locale
+) -> FutureView:
+    """The future map against ``baseline``: its curve under the future one (a point only where a
+    stage of the future map has the baseline's stage of the same id and an emotion there), the
+    touchpoints that resolve the baseline's barriers and objections, and the comparison."""
+    from cjmkit.compare import compare
+
+    comparison = compare(baseline, future)
+    before = {stage.id: stage for stage in baseline.stages}
+    points = []
+    for stage in stages:
+        old = before.get(stage.id)
+        if old is None or old.emotion is None:
+            continue
+        points.append(
+            CurvePoint(
+                x=round(curve.column * stage.index + curve.column / 2, 1),
+                y=_level(curve.height, old.emotion),
+                emotion=old.emotion,
+                color=emotion_color(old.emotion),
+                label=signed_label(old.name, old.emotion),
+            )
+        )
+    texts: dict[str, list[str]] = {}
+    for entry in comparison.resolved:
+        for touchpoint in entry.by:
+            texts.setdefault(touchpoint, []).append(entry.text)
+    label = locale.labels["resolves"]
+    return FutureView(
+        baseline=baseline.id,
+        baseline_title=baseline.title,
+        curve=tuple(points),
+        path=" ".join(f"{p.x:.1f},{p.y:.1f}" for p in points),
+        badges=MappingProxyType({tp: f"{label}: {'; '.join(found)}" for tp, found in texts.items()}),
+        comparison=comparison_view(comparison, locale),
+    )
+
+
 def flow_view(journey: Journey) -> FlowView:
     flow = journey_flow(journey)
     return FlowView(
@@ -475,9 +665,10 @@ def json_values(
 
 def journey_view(
     document: Document, workspace: Document | None, analysis: AnalysisResult, brand: Brand,
-    locale_override: str | None = None, output_name: str = "",
+    locale_override: str | None = None, output_name: str = "", baseline: Journey | None = None,
 ) -> JourneyView:  # fmt: skip
-    """The view of one valid journey; ``output_name`` defaults to the journey id."""
+    """The view of one valid journey; ``output_name`` defaults to the journey id. A future map
+    with its ``baseline`` (the current map its `baseline` names) is compared with it."""
     journey = document.journey
     assert journey is not None
     space = workspace.workspace if workspace else None
@@ -504,6 +695,8 @@ def journey_view(
             if channel is not None:
                 used.setdefault(channel.id, channel)
     findings = tuple(found.findings)
+    curve = emotion_curve(stages)
+    future = future_view(journey, baseline, stages, curve, locale) if journey.future and baseline else None
     return JourneyView(
         id=journey.id,
         title=journey.title,
@@ -536,8 +729,9 @@ def journey_view(
         unvalued=tuple(found.unvalued),
         tied_stages=found.unranked[0].stages if found.unranked else 0,
         channel_summaries=tuple(found.channels),
-        curve=emotion_curve(stages),
+        curve=curve,
         export=MappingProxyType(json_values(journey, persona, segment, list(used.values()))),
+        future=future,
     )  # fmt: skip
 
 

@@ -97,6 +97,20 @@ LABELS: dict[str, str] = {
     "stakeholder": N_("Buying-committee stakeholder"),
     "other_maps": N_("Other maps"),
     "no_map": N_("No map yet"),
+    "compared_with": N_("Compared with the current map"),
+    "current_map": N_("Current map"),
+    "future_map": N_("Future map"),
+    "resolves": N_("Resolves"),
+    "resolved": N_("Resolved"),
+    "still_open": N_("Still open"),
+    "revenue_today": N_("Revenue today"),
+    "revenue_projected": N_("Projected revenue"),
+    "revenue_change": N_("Change in revenue"),
+    "comparison": N_("Current and future map"),
+    "emotion_by_phase": N_("Emotion by phase"),
+    "phases_matrix": N_("Journeys by phase"),
+    "mean_emotion": N_("mean emotion"),
+    "open_findings": N_("open findings"),
 }
 
 PHASES: dict[str, str] = {

@@ -15,6 +15,7 @@ from cjmkit.analysis import AnalysisResult
 from cjmkit.errors import CjmError, UsageError
 from cjmkit.loading.bounded import FileTooLarge, NotRegularFile, read_bounded
 from cjmkit.loading.document import Document
+from cjmkit.models import Journey
 from cjmkit.output import write_atomic
 from cjmkit.project import Project
 from cjmkit.renderers import Format, RenderFailure, check_prerequisites, formats_named
@@ -170,8 +171,9 @@ def render_project(
     for document in valid:
         workspace = project.workspace_for(document)
         view = journey_view(
-            document, workspace, analysis, brand_for(workspace), locale, output_name=names[document.path]
-        )
+            document, workspace, analysis, brand_for(workspace), locale, output_name=names[document.path],
+            baseline=baseline_of(project, document, workspace),
+        )  # fmt: skip
         view = audience_view(view, document, *audience_of(workspace, audience))
         # Every format of a map is made before any is written: a map that fails writes nothing.
         try:
@@ -196,6 +198,21 @@ def render_project(
         index = safely(render_index, environment, views, index_sections(by_workspace.values(), loose))
         outputs.write("index.html", index)
     return result
+
+
+def baseline_of(project: Project, document: Document, workspace: Document | None) -> Journey | None:
+    """The valid current map of the same workspace that a future map names as its `baseline`."""
+    journey = document.journey
+    if journey is None or not journey.future or journey.baseline is None:
+        return None
+    for other in project.journeys:
+        found = other.journey
+        if (
+            found is not None and not other.diagnostics and not found.future and found.id == journey.baseline
+            and other is not document and project.workspace_for(other) is workspace
+        ):  # fmt: skip
+            return found
+    return None
 
 
 def committee_stem(name: str, taken: set[str], extensions: Sequence[str]) -> str:
