@@ -23,9 +23,10 @@ EPILOG = examples(
     "cjm compare maps/doors-future.yaml                   # its `baseline` is found in the workspace",
     "cjm compare maps/doors-future.yaml --format md       # tables to paste into a proposal",
     "cjm compare maps/doors-future.yaml --format json     # for tools: a stable shape (README)",
+    "cjm compare maps/doors-future.yaml --format html > compare.html   # a page for the client",
 )
 #: The report formats; `html` is the deliverable (`cjm render` of a future map shows the same).
-FORMATS = ("text", "md", "json")
+FORMATS = ("text", "md", "json", "html")
 
 
 class CompareError(CjmError):
@@ -119,6 +120,10 @@ def compare(
         sys.stdout.write("\n")
     elif output_format == "md":
         sys.stdout.write(markdown(comparison, t))
+    elif output_format == "html":
+        from cjmkit.renderers.pipeline import render_comparison
+
+        sys.stdout.write(render_comparison(comparison, t.code))
     else:
         from cjmkit.terminal import visible
 

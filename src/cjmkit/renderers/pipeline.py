@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import jinja2
 
 from cjmkit.analysis import AnalysisResult
+from cjmkit.compare import Comparison
 from cjmkit.errors import CjmError, UsageError
 from cjmkit.loading.bounded import FileTooLarge, NotRegularFile, read_bounded
 from cjmkit.loading.document import Document
@@ -288,3 +289,19 @@ def render_index(
         environment, {"views": views, "index": index, "brand": views[0].brand, "labels": views[0].labels}
     )
     return environment.get_template("index.html.j2").render(values)
+
+
+def render_comparison(comparison: Comparison, code: str | None, brand: Brand | None = None) -> str:
+    """`cjm compare --format html`: the comparison as one self-contained page in language ``code``."""
+    from cjmkit.renderers.context import comparison_view
+    from cjmkit.renderers.i18n import Locale
+
+    environment = make_environment()
+    locale = Locale(code)
+    values = {
+        "cmp": comparison_view(comparison, locale),
+        "labels": locale.labels,
+        "loc": locale,
+        "brand": brand or Brand(),
+    }
+    return safely(environment.get_template("compare.html.j2").render, values)
