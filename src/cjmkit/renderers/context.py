@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -24,6 +25,7 @@ from cjmkit.diagnostics import Diagnostic, Severity
 from cjmkit.i18n import msg
 from cjmkit.loading.document import Document
 from cjmkit.models import KPI, Channel, Journey, Motivations, Persona, Segment, Stage
+from cjmkit.models.base import PHASE_ORDER
 from cjmkit.renderers.i18n import LABELS, Locale
 
 #: The emotion scale -2..+2 as an orange-blue diverging palette (Okabe-Ito vermilion and blue
@@ -861,11 +863,143 @@ class SegmentMaps:
 
 
 @dataclass(frozen=True)
+class PhaseCell:
+    """One journey in one phase: the mean emotion, conversion and findings of its stages there."""
+
+    phase: str
+    stages: int
+    emotion: float | None
+    emotion_text: str
+    color: str
+    #: The product of the conversions of the phase's stages with funnel figures (None: none has).
+    conversion: float | None
+    conversion_text: str
+    findings: int
+
+
+@dataclass(frozen=True)
+class PhasePoint:
+    x: float
+    y: float
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class PhaseLine:
+    """One journey on the phase chart; dash pattern and marker shape tell it apart without colour."""
+
+    output_name: str
+    title: str
+    persona: str | None
+    color: str
+    dash: str
+    marker: str
+    points: tuple[PhasePoint, ...]
+    path: str
+    cells: tuple[PhaseCell, ...]
+
+
+@dataclass(frozen=True)
+class PhaseOverview:
+    """Every journey of a workspace by phase: an emotion chart (x: the phases, y: -2..+2) and a matrix."""
+
+    #: (phase id, label) in PHASE_ORDER.
+    phases: tuple[tuple[str, str], ...]
+    width: float
+    height: float
+    left: float
+    column: float
+    #: (emotion level, y) of the chart's guides, +2 at the top.
+    levels: tuple[tuple[int, float], ...]
+    lines: tuple[PhaseLine, ...]
+
+
+#: Line colours (Okabe-Ito), dash patterns and marker shapes of the phase chart, used in turn.
+LINE_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#56b4e9", "#e69f00", "#000000")
+LINE_DASHES = ("", "8 4", "2 4", "10 4 2 4")
+LINE_MARKERS = ("circle", "square", "triangle", "diamond")
+
+
+def _mean_level(height: float, value: float) -> float:
+    return round(height / 2 - value * (height / 2 - 14) / 2, 1)
+
+
+def phase_cell(view: JourneyView, phase: str) -> PhaseCell:
+    stages = [stage for stage in view.stages if stage.phase == phase]
+    felt = [stage.emotion for stage in stages if stage.emotion is not None]
+    mean = round(sum(felt) / len(felt), 6) if felt else None
+    rates = [
+        stage.funnel.conversion for stage in stages if stage.funnel and stage.funnel.conversion is not None
+    ]
+    rate = math.prod(rates) if rates else None
+    ids = {stage.id for stage in stages}
+    locale = view.locale
+    return PhaseCell(
+        phase=phase,
+        stages=len(stages),
+        emotion=mean,
+        emotion_text="" if mean is None else ("+" if mean > 0 else "") + locale.number(mean, 1),
+        color=PALETTE.nearest(mean) if mean is not None else NO_EMOTION_COLOR,
+        conversion=rate,
+        conversion_text=locale.percent(rate),
+        findings=sum(1 for finding in view.findings if finding.stage in ids),
+    )
+
+
+def phase_overview(
+    views: Sequence[JourneyView], column: float = 120.0, height: float = 160.0
+) -> PhaseOverview | None:
+    """The journeys by phase, or None when no stage of them names a phase."""
+    if not any(stage.phase for view in views for stage in view.stages):
+        return None
+    locale = views[0].locale
+    left = 40.0
+    lines = []
+    for number, view in enumerate(views):
+        cells = tuple(phase_cell(view, phase) for phase in PHASE_ORDER)
+        points = tuple(
+            PhasePoint(
+                x=round(left + column * i + column / 2, 1),
+                y=_mean_level(height, cell.emotion),
+                value=cell.emotion,
+                label=f"{view.title}, {locale.phases[cell.phase]}: {cell.emotion_text}",
+            )
+            for i, cell in enumerate(cells)
+            if cell.emotion is not None
+        )
+        lines.append(
+            PhaseLine(
+                output_name=view.output_name,
+                title=view.title,
+                persona=view.persona.name if view.persona else None,
+                color=LINE_COLORS[number % len(LINE_COLORS)],
+                dash=LINE_DASHES[number % len(LINE_DASHES)],
+                marker=LINE_MARKERS[(number + number // len(LINE_DASHES)) % len(LINE_MARKERS)],
+                points=points,
+                path=" ".join(f"{p.x:.1f},{p.y:.1f}" for p in points),
+                cells=cells,
+            )
+        )
+    return PhaseOverview(
+        phases=tuple((phase, locale.phases[phase]) for phase in PHASE_ORDER),
+        width=left + column * len(PHASE_ORDER),
+        height=height,
+        left=left,
+        column=column,
+        levels=tuple((level, _mean_level(height, level)) for level in (2, 1, 0, -1, -2)),
+        lines=tuple(lines),
+    )
+
+
+@dataclass(frozen=True)
 class WorkspaceIndex:
     """One workspace on the index page (``name`` None: maps outside any workspace)."""
 
     name: str | None
     segments: tuple[SegmentMaps, ...]
+    #: Its journeys by phase (None: no stage names a phase).
+    phases: PhaseOverview | None = None
 
 
 @dataclass(frozen=True)
@@ -896,7 +1030,10 @@ def workspace_index(
     rest = tuple(view for view in views if view.segment_id not in known)
     if rest:
         groups.append(SegmentMaps(segment=None, stakeholder=False, maps=rest))
-    return WorkspaceIndex(name=name, segments=tuple(groups))
+    ordered = [view for group in groups for view in group.maps]
+    return WorkspaceIndex(
+        name=name, segments=tuple(groups), phases=phase_overview(ordered) if ordered else None
+    )
 
 
 def index_view(workspaces: Sequence[WorkspaceIndex], views: Sequence[JourneyView]) -> IndexView:
