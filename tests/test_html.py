@@ -36,7 +36,7 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 #: Output file stem -> expected language of the page; the rest are English.
-LOCALES = {"doors-homeowners": "ru"}
+LOCALES = {"doors-homeowners": "ru", "doors-homeowners-future": "ru"}
 #: Headings that every example page shows, checked in the page's language.
 HEADINGS = ["journey_map", "persona", "stage", "customer_goal", "actions", "thoughts", "touchpoints",
             "emotion_curve", "kpis", "funnel", "findings"]  # fmt: skip
@@ -46,6 +46,7 @@ HTML_NAMES = [
     "b2b-end-users",
     "b2b-it-security",
     "doors-homeowners",
+    "doors-homeowners-future",
     "email-shop-lifecycle",
 ]
 
@@ -177,7 +178,10 @@ def test_journey_page_in_chromium(rendered: pathlib.Path, visit: Any, name: str)
     assert visible(p.get_by_text(data["persona"]["name"], exact=True))
 
     labels = Locale(locale).labels
-    for key in HEADINGS:
+    # The funnel row shows measured volumes; a future map holds targets alone, so it has none.
+    measured = any("entered" in (s.get("funnel") or {}) for s in journey["stages"])
+    assert measured != (journey.get("state") == "future")
+    for key in HEADINGS if measured else [h for h in HEADINGS if h != "funnel"]:
         assert visible(p.get_by_text(labels[key], exact=True)), f"heading {key!r}: {labels[key]!r}"
     if locale == "ru":
         assert visible(p.get_by_text("Точки контакта", exact=True))
@@ -185,8 +189,12 @@ def test_journey_page_in_chromium(rendered: pathlib.Path, visit: Any, name: str)
         assert visible(p.get_by_text("Touchpoints", exact=True))
 
     # The emotion curve: one polyline, one marker per stage with an emotion, each over its column.
-    assert p.locator("svg.curve polyline").count() == 1
-    markers = p.locator("svg.curve circle")
+    # A future map also draws its baseline's curve, dashed: the front-door one has 11 stages.
+    assert p.locator("svg.curve polyline:not(.baseline-line)").count() == 1
+    future = journey.get("state") == "future"
+    assert p.locator("svg.curve .baseline-line").count() == (1 if future else 0)
+    assert p.locator("svg.curve circle.baseline-point").count() == (11 if future else 0)
+    markers = p.locator("svg.curve g.marker circle")
     with_emotion = [i for i, s in enumerate(journey["stages"]) if s.get("emotion") is not None]
     assert markers.count() == len(with_emotion)
     columns = p.locator("table.grid thead th.stage")

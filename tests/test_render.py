@@ -48,9 +48,10 @@ def test_output_is_byte_identical_across_runs(tmp_path: pathlib.Path) -> None:
         assert render(str(EMAIL_SHOP), "--to", "pdf", "--out", str(tmp_path / run))[0] == 0  # PDF is slow
     first = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert first == sorted(p.name for p in (tmp_path / "b").iterdir())
-    # Six journeys in seven formats, the B2B committee diagram in three (dot, svg, png), the
-    # workspace index, one PDF.
-    assert len(first) == 6 * 7 + 3 + 1 + 1
+    # Seven journeys (the front-door future map among them) in seven formats, the B2B committee
+    # diagram in three (dot, svg, png), the workspace index, one PDF.
+    assert len(first) == 7 * 7 + 3 + 1 + 1
+    assert {f"doors-homeowners-future.{ext}" for ext in formats.split(",")} <= set(first)
     for name in first:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -165,7 +166,9 @@ def test_pdf_is_a_landscape_document(tmp_path: pathlib.Path) -> None:
 def test_every_dot_output_parses_with_dot(tmp_path: pathlib.Path) -> None:
     assert render(str(EXAMPLES), str(HOSTILE), "--to", "dot", "--out", str(tmp_path))[0] == 0
     outputs = sorted(tmp_path.glob("*.dot"))
-    assert len(outputs) == 7 + 1  # six example journeys, the hostile one, the B2B committee
+    # Seven example journeys (one a future map), the hostile one, the B2B committee.
+    assert len(outputs) == 8 + 1
+    assert tmp_path / "doors-homeowners-future.dot" in outputs
     for path in outputs:
         process = subprocess.run(["dot", "-Tsvg", str(path)], capture_output=True, text=True)
         assert process.returncode == 0 and not process.stderr, (path.name, process.stderr)
