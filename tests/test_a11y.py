@@ -132,7 +132,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 
 
 JOURNEYS = ["b2b-champion", "b2b-economic-buyer", "b2b-end-users", "b2b-it-security", "doors-homeowners",
-            "email-shop-lifecycle"]  # fmt: skip
+            "doors-homeowners-future", "email-shop-lifecycle"]  # fmt: skip
 
 
 def kpi_cards(page: str) -> list[tuple[str, str]]:
