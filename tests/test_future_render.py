@@ -265,7 +265,7 @@ def phase_cells(page: str) -> dict[tuple[str, str], str]:
     table = table[: table.index("</table>")]
     cells = {}
     for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S):
-        name = html.unescape(re.search(r'<a href="[^"]+">([^<]+)</a>', row).group(1))  # type: ignore[union-attr]
+        name = html.unescape(re.search(r'<span class="m-title">([^<]+)</span>', row).group(1))  # type: ignore[union-attr]
         for phase, body in re.findall(r'<td class="cell[^"]*" data-phase="([^"]+)">(.*?)</td>', row, re.S):
             text = html.unescape(re.sub(r"<[^>]+>", " ", body))
             cells[(name, phase)] = " ".join(text.split())
