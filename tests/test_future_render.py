@@ -168,16 +168,14 @@ def test_the_revenue_delta_is_hand_computed_and_locale_formatted(tmp_path: pathl
     english = (render(workspace(tmp_path / "en"), tmp_path / "out-en") / "trial-future.html").read_text(
         encoding="utf-8"
     )
-    assert (
-        '<span class="today">€144,000</span> → <span class="projected">€288,000</span> (<b>+€144,000</b>)'
-        in english
-    )
+    stats = '<dt>{}</dt><dd>{}</dd></div>'
+    assert stats.format("Revenue today", "€144,000") in english
+    assert stats.format("Projected revenue", "€288,000") in english
+    assert '<b class="delta">+€144,000</b>' in english
     workspace(tmp_path / "ru", locale="locale: ru\n")
     russian = (render(tmp_path / "ru", tmp_path / "out-ru") / "trial-future.html").read_text(encoding="utf-8")
-    assert (
-        '144\xa0000\xa0€</span> → <span class="projected">288\xa0000\xa0€</span> (<b>+144\xa0000\xa0€</b>)'
-        in russian
-    )
+    assert "<dd>144\xa0000\xa0€</dd>" in russian and "<dd>288\xa0000\xa0€</dd>" in russian
+    assert '<b class="delta">+144\xa0000\xa0€</b>' in russian
     assert "Сравнение с текущей картой" in russian and "Устраняет: " in russian
 
 
@@ -228,7 +226,7 @@ def test_compare_html_is_a_self_contained_page(tmp_path: pathlib.Path, browser: 
     page, errors, requests = open_page(browser, target)
     try:
         assert errors == [] and requests == []
-        assert page.locator("h1").inner_text() == "Software trial, redesigned against Software trial"
+        assert page.locator("h1").inner_text() == "'Software trial, redesigned' against 'Software trial'"
         assert page.locator(".figures .delta").inner_text() == "+€144,000"
         rows = page.locator("table.stages tbody tr").all_inner_texts()
         assert rows[1].split("\t") == ["Setup", "-1 → +1", "30% → 60%"]
@@ -318,3 +316,15 @@ def test_hostile_names_stay_escaped(tmp_path: pathlib.Path) -> None:
     assert "Resolves: &lt;img src=x onerror=alert(1)&gt;&#34;&amp; data" in pages[0]
     markdown = (out / "trial-future.md").read_text(encoding="utf-8")
     assert "<img src=x" not in markdown
+
+
+def test_a_target_alone_shows_in_the_funnel_row(rendered: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """A future funnel may hold only its target conversion: the deliverables show it."""
+    page = (rendered / "trial-future.html").read_text(encoding="utf-8")
+    assert "<dt>target conversion</dt><dd>60%</dd>" in page
+    report = (rendered / "trial-future.md").read_text(encoding="utf-8")
+    assert "| target conversion: 60% |" in report
+    russian = render(workspace(tmp_path / "ru", locale="locale: ru\n"), tmp_path / "out-ru", "html")
+    assert "<dt>целевая конверсия</dt><dd>60\u00a0%</dd>" in (russian / "trial-future.html").read_text(
+        encoding="utf-8"
+    )

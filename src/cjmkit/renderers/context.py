@@ -22,7 +22,7 @@ from cjmkit.analysis.flow import journey_flow
 from cjmkit.analysis.measures import conversion, kpi_misses_target, volumes
 from cjmkit.compare.engine import Comparison, Element, Resolution
 from cjmkit.diagnostics import Diagnostic, Severity
-from cjmkit.i18n import msg
+from cjmkit.i18n import Name, msg
 from cjmkit.loading.document import Document
 from cjmkit.models import KPI, Channel, Journey, Motivations, Persona, Segment, Stage
 from cjmkit.models.base import PHASE_ORDER
@@ -179,6 +179,9 @@ class StageView:
     opportunities: tuple[str, ...]
     kpis: tuple[KpiView, ...]
     funnel: FunnelView | None
+    #: The stage's target conversion (`funnel.target`), formatted; empty without one. A future
+    #: map's funnel may hold the target alone.
+    funnel_target_text: str
     evidence_level: str | None
     evidence_label: str
     evidence_color: str
@@ -487,6 +490,9 @@ def stage_view(
         opportunities=tuple(stage.opportunities),
         kpis=tuple(kpi_view(kpi, locale, currency) for kpi in stage.kpis),
         funnel=funnel,
+        funnel_target_text=(
+            locale.percent(stage.funnel.target) if stage.funnel and stage.funnel.target is not None else ""
+        ),
         evidence_level=level,
         evidence_label=locale.labels[f"evidence_{level or 'none'}"],
         evidence_color=EVIDENCE_COLORS[level],
@@ -562,7 +568,9 @@ def comparison_view(comparison: Comparison, locale: Locale) -> ComparisonView:
     revenue = comparison.revenue
     currency = revenue.currency if revenue else ""
     resolved_text, unresolved_text = report.counts(comparison, t)
-    heading = msg(report.HEADING, future=comparison.future.title, current=comparison.current.title)
+    heading = msg(
+        report.HEADING, future=Name(comparison.future.title), current=Name(comparison.current.title)
+    )
     return ComparisonView(
         heading=heading.render(t),
         current_title=comparison.current.title,

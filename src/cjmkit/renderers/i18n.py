@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
     "funnel": N_("Funnel"),
     "entered": N_("entered"),
     "advanced": N_("advanced"),
+    "target_conversion": N_("target conversion"),
     "drop_off": N_("drop-off"),
     "opportunities": N_("Opportunities"),
     "strategy": N_("Strategy"),
