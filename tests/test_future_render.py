@@ -13,86 +13,20 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, run_cjm
+from test_compare import CURRENT as COMPARE_CURRENT
+from test_compare import FUTURE as COMPARE_FUTURE
 
 CHROMIUM = pathlib.Path("/usr/bin/chromium")
 WORKSPACE = "cjm: 1\nname: Trial workspace\n{locale}"
 # A trial of 2,000 sign-ups converting 0.5 -> 0.3 -> 0.8 -> 0.4 to purchase at 1,500 EUR per order:
 # 2,000 x 0.5 x 0.3 x 0.8 x 0.4 = 96 purchases = 144,000 EUR today. The future map raises Setup to a
 # 0.6 target: 2,000 x 0.5 x 0.6 x 0.8 x 0.4 = 192 purchases = 288,000 EUR, +144,000 EUR.
-CURRENT = """\
-cjm: 1
-id: trial
-title: Software trial
-economics: {currency: EUR, average_order_value: 1500}
-channels: [{id: web, name: Website}, {id: phone, name: Phone}]
-stages:
-  - id: signup
-    name: Sign-up
-    phase: awareness
-    emotion: 1
-    funnel: {entered: 2000, advanced: 1000}
-  - id: setup
-    name: Setup
-    phase: consideration
-    emotion: -1
-    barriers:
-      - {id: no-import, text: Cannot import old data, recommendation: Offer an importer}
-      - {id: no-sso, text: No single sign-on, recommendation: Add SSO}
-    objections:
-      - {id: too-long, text: Setup takes too long, response: Templates}
-    touchpoints: [{id: setup-wizard, name: Setup wizard, channel: web}]
-    funnel: {entered: 1000, advanced: 300}
-  - id: trial-use
-    name: Trial use
-    phase: consideration
-    emotion: 0
-    funnel: {entered: 300, advanced: 240}
-  - id: sales-call
-    name: Sales call
-    phase: consideration
-    touchpoints: [{id: call, name: Call, channel: phone}]
-  - id: buy
-    name: Purchase
-    phase: purchase
-    emotion: 1
-    funnel: {entered: 240, advanced: 96}
-"""
-FUTURE = """\
-cjm: 1
-id: trial-future
-title: Software trial, redesigned
-state: future
-baseline: trial
-economics: {currency: EUR, average_order_value: 1500}
-channels: [{id: web, name: Website}, {id: chat, name: Live chat}]
-stages:
-  - id: signup
-    name: Sign-up
-    phase: awareness
-    emotion: 1
-  - id: setup
-    name: Setup
-    phase: consideration
-    emotion: 1
-    barriers:
-      - {id: no-sso, text: No single sign-on, recommendation: Add SSO}
-    touchpoints:
-      - {id: importer, name: One-click importer, channel: web, resolves: [no-import]}
-      - {id: setup-chat, name: Setup chat, channel: chat, resolves: [too-long, no-import]}
-    funnel: {target: 0.6}
-  - id: trial-use
-    name: Trial use
-    phase: consideration
-    emotion: -1
-  - id: buy
-    name: Purchase
-    phase: purchase
-    emotion: 1
-  - id: check-in
-    name: Check-in after a month
-    phase: retention
-    emotion: 2
-"""
+# The maps of test_compare without the KPI and the barrier that only the JSON report checks.
+CURRENT = COMPARE_CURRENT.replace(
+    "    kpis: [{id: signups, name: Sign-ups, target: 2000, actual: 2000}]\n", ""
+).replace("      - {id: no-api, text: No API, recommendation: Publish the API}\n", "")
+FUTURE = COMPARE_FUTURE.replace("    kpis: [{id: signups, name: Sign-ups, target: 2500}]\n", "")
+assert CURRENT != COMPARE_CURRENT and FUTURE != COMPARE_FUTURE
 
 
 def workspace(
@@ -168,7 +102,7 @@ def test_the_revenue_delta_is_hand_computed_and_locale_formatted(tmp_path: pathl
     english = (render(workspace(tmp_path / "en"), tmp_path / "out-en") / "trial-future.html").read_text(
         encoding="utf-8"
     )
-    stats = '<dt>{}</dt><dd>{}</dd></div>'
+    stats = "<dt>{}</dt><dd>{}</dd></div>"
     assert stats.format("Revenue today", "€144,000") in english
     assert stats.format("Projected revenue", "€288,000") in english
     assert '<b class="delta">+€144,000</b>' in english

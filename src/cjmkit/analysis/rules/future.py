@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from cjmkit.analysis.rules.registry import rule
 from cjmkit.analysis.rules.scope import Hit, Scope
-from cjmkit.i18n import Message, Name, Signed, msg
+from cjmkit.i18n import N_, Message, Name, Signed, msg
 from cjmkit.loading.document import Document
-from cjmkit.models import Journey
+from cjmkit.models import Barrier, Journey, Objection
 
 
 def comparisons(scope: Scope) -> Iterator[tuple[Document, Journey, Journey]]:
@@ -18,6 +18,20 @@ def comparisons(scope: Scope) -> Iterator[tuple[Document, Journey, Journey]]:
         baseline = current.get(journey.baseline) if journey.future and journey.baseline else None
         if baseline is not None:
             yield document, journey, baseline
+
+
+#: The messages of a baseline barrier or objection still standing: (finding, advice), each
+#: a whole sentence so that it translates.
+STANDING = {
+    "barriers": (
+        N_("barrier {element} of {baseline} still stands at stage {stage}: no touchpoint resolves it"),
+        N_("Design a touchpoint that removes the barrier {element} at {stage}."),
+    ),
+    "objections": (
+        N_("objection {element} of {baseline} still stands at stage {stage}: no touchpoint resolves it"),
+        N_("Design a touchpoint that answers the objection {element} at {stage}."),
+    ),
+}
 
 
 @rule(
@@ -54,50 +68,29 @@ def future_barrier_unresolved(scope: Scope) -> Iterator[Hit]:
             old = before.get(stage.id)
             if old is None:
                 continue
-            old_barriers = {barrier.id for barrier in old.barriers}
-            old_objections = {objection.id for objection in old.objections}
-            for number, barrier in enumerate(stage.barriers):
-                if barrier.id in old_barriers and barrier.id not in resolved:
-                    yield Hit(
-                        document,
-                        ("stages", index, "barriers", number),
-                        msg(
-                            "barrier {barrier} of {baseline} still stands at stage {stage}: "
-                            "no touchpoint resolves it",
-                            barrier=Name(barrier.text),
-                            baseline=Name(baseline.title),
-                            stage=Name(stage.name),
-                        ),
-                        journey.id,
-                        stage.id,
-                        barrier.id,
-                        advice=msg(
-                            "Design a touchpoint that removes the barrier {barrier} at {stage}.",
-                            barrier=Name(barrier.text),
-                            stage=Name(stage.name),
-                        ),
-                    )
-            for number, objection in enumerate(stage.objections):
-                if objection.id in old_objections and objection.id not in resolved:
-                    yield Hit(
-                        document,
-                        ("stages", index, "objections", number),
-                        msg(
-                            "objection {objection} of {baseline} still stands at stage {stage}: "
-                            "no touchpoint resolves it",
-                            objection=Name(objection.text),
-                            baseline=Name(baseline.title),
-                            stage=Name(stage.name),
-                        ),
-                        journey.id,
-                        stage.id,
-                        objection.id,
-                        advice=msg(
-                            "Design a touchpoint that answers the objection {objection} at {stage}.",
-                            objection=Name(objection.text),
-                            stage=Name(stage.name),
-                        ),
-                    )
+            groups: tuple[tuple[str, Sequence[Barrier | Objection], Sequence[Barrier | Objection]], ...] = (
+                ("barriers", stage.barriers, old.barriers),
+                ("objections", stage.objections, old.objections),
+            )
+            for key, elements, previous in groups:
+                text, advice = STANDING[key]
+                earlier = {element.id for element in previous}
+                for number, element in enumerate(elements):
+                    if element.id in earlier and element.id not in resolved:
+                        yield Hit(
+                            document,
+                            ("stages", index, key, number),
+                            msg(
+                                text,
+                                element=Name(element.text),
+                                baseline=Name(baseline.title),
+                                stage=Name(stage.name),
+                            ),
+                            journey.id,
+                            stage.id,
+                            element.id,
+                            advice=msg(advice, element=Name(element.text), stage=Name(stage.name)),
+                        )
 
 
 @rule(
