@@ -12,6 +12,9 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
+import pathlib
+import re
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -22,8 +25,10 @@ from cjmkit.analysis.flow import journey_flow
 from cjmkit.analysis.measures import conversion, kpi_misses_target, volumes
 from cjmkit.compare.engine import Comparison, Element, Resolution
 from cjmkit.diagnostics import Diagnostic, Severity
+from cjmkit.errors import UsageError
 from cjmkit.i18n import Name, msg
 from cjmkit.loading.document import Document
+from cjmkit.loading.yaml_source import Position, Positions
 from cjmkit.models import KPI, Channel, Journey, Motivations, Persona, Segment, Stage
 from cjmkit.models.base import PHASE_ORDER
 from cjmkit.renderers.i18n import LABELS, Locale
@@ -118,6 +123,9 @@ class TouchpointView:
     actors: tuple[str, ...]
     next: tuple[str, ...]
     flagged: bool
+    #: Where the touchpoint stands in its file (1-based); shown only in live mode (LiveView).
+    line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,9 @@ class KpiView:
     #: Bar lengths as shares of the longer of target and actual (0..1), for the target-vs-actual bars.
     actual_bar: float
     target_bar: float
+    #: Where the KPI stands in its file (1-based); shown only in live mode (LiveView).
+    line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -156,6 +167,9 @@ class ObjectionView:
     id: str
     text: str
     answer: str | None
+    #: Where the objection or barrier stands in its file (1-based); shown only in live mode.
+    line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -188,6 +202,9 @@ class StageView:
     evidence_sources: tuple[str, ...]
     flagged: bool
     health: StageHealth | None
+    #: Where the stage stands in its file (1-based); shown only in live mode (LiveView).
+    line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
@@ -365,6 +382,8 @@ class JourneyView:
     recommendations: tuple[StageRecommendations, ...] = ()
     #: A future map compared with its baseline; None for current maps or without a baseline.
     future: FutureView | None = None
+    #: Live mode (`cjm serve`): source links and findings on the cards; None in deliverables.
+    live: LiveView | None = None
 
 
 def in_language(health: StageHealth, locale: Locale) -> StageHealth:
@@ -385,7 +404,7 @@ def format_value(value: float | None, kpi: KPI, locale: Locale, currency: str | 
     return locale.translator.quantity(value, kpi.unit, currency)
 
 
-def kpi_view(kpi: KPI, locale: Locale, currency: str | None) -> KpiView:
+def kpi_view(kpi: KPI, locale: Locale, currency: str | None, where: Position = (0, 0)) -> KpiView:
     top = max(abs(kpi.target), abs(kpi.actual or 0.0)) or 1.0
     return KpiView(
         id=kpi.id,
@@ -401,6 +420,8 @@ def kpi_view(kpi: KPI, locale: Locale, currency: str | None) -> KpiView:
         met=None if kpi.actual is None else not kpi_misses_target(kpi),
         actual_bar=round(abs(kpi.actual or 0.0) / top, 4),
         target_bar=round(abs(kpi.target) / top, 4),
+        line=where[0],
+        column=where[1],
     )
 
 
@@ -438,8 +459,14 @@ def channel_view(channel: Channel) -> ChannelView:
 
 def stage_view(
     index: int, stage: Stage, channels: Mapping[str, Channel], locale: Locale, currency: str | None,
-    widest: int, health: StageHealth | None,
+    widest: int, health: StageHealth | None, positions: Positions | None = None,
 ) -> StageView:  # fmt: skip
+    """The view of stage number ``index``; with ``positions`` (the file's source map) each card
+    knows where it stands in the file."""
+
+    def at(*path: str | int) -> Position:
+        return positions.value(("stages", index, *path)) if positions is not None else (0, 0)
+
     flagged = any(not o.response for o in stage.objections) or any(
         not b.recommendation for b in stage.barriers
     )
@@ -450,9 +477,9 @@ def stage_view(
             emotion=tp.emotion, color=emotion_color(tp.emotion if tp.emotion is not None else stage.emotion),
             description=tp.description, content=tp.content, trigger=tp.trigger,
             actors=tuple(tp.actors), next=tuple(tp.next),
-            flagged=flagged,
+            flagged=flagged, line=at("touchpoints", number)[0], column=at("touchpoints", number)[1],
         )
-        for tp in stage.touchpoints
+        for number, tp in enumerate(stage.touchpoints)
     )  # fmt: skip
     funnel = None
     counted = volumes(stage)
@@ -485,10 +512,18 @@ def stage_view(
         motivations=motivations_view(stage.motivations),
         strategy=stage.strategy,
         touchpoints=touchpoints,
-        objections=tuple(ObjectionView(o.id, o.text, o.response) for o in stage.objections),
-        barriers=tuple(ObjectionView(b.id, b.text, b.recommendation) for b in stage.barriers),
+        objections=tuple(
+            ObjectionView(o.id, o.text, o.response, *at("objections", number))
+            for number, o in enumerate(stage.objections)
+        ),
+        barriers=tuple(
+            ObjectionView(b.id, b.text, b.recommendation, *at("barriers", number))
+            for number, b in enumerate(stage.barriers)
+        ),
         opportunities=tuple(stage.opportunities),
-        kpis=tuple(kpi_view(kpi, locale, currency) for kpi in stage.kpis),
+        kpis=tuple(
+            kpi_view(kpi, locale, currency, at("kpis", number)) for number, kpi in enumerate(stage.kpis)
+        ),
         funnel=funnel,
         funnel_target_text=(
             locale.percent(stage.funnel.target) if stage.funnel and stage.funnel.target is not None else ""
@@ -499,6 +534,8 @@ def stage_view(
         evidence_sources=tuple(stage.evidence.sources) if stage.evidence else (),
         flagged=flagged,
         health=health,
+        line=at()[0],
+        column=at()[1],
     )
 
 
@@ -695,7 +732,7 @@ def journey_view(
     currency = journey.economics.currency if journey.economics else None
     widest = max((counted[0] for s in journey.stages if (counted := volumes(s))), default=0)
     stages = tuple(
-        stage_view(i, stage, channels, locale, currency, widest, health.get(stage.id))
+        stage_view(i, stage, channels, locale, currency, widest, health.get(stage.id), document.source_map)
         for i, stage in enumerate(journey.stages)
     )
     used: dict[str, Channel] = {}
@@ -857,6 +894,115 @@ def audience_view(
         owner=view.owner if show_owner else None,
         stages=stages,
         export=MappingProxyType(_client_export(view.export, journey, show_owner)),
+    )
+
+
+#: The editor link of live mode (`cjm serve`): Visual Studio Code at the element's line and column.
+DEFAULT_EDITOR = "vscode://file/{path}:{line}:{column}"
+#: URL schemes an editor link may use: editors' own, files and web pages, never script.
+EDITOR_SCHEMES = frozenset({"vscode", "cursor", "idea", "subl", "file", "http", "https"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def check_editor(template: str) -> str:
+    """``template`` if it makes safe editor links, else a UsageError (exit 2) saying why.
+
+    The scheme is the template's literal start, so no substituted value can choose it."""
+    found = _SCHEME.match(template)
+    if found is None or found.group(1).lower() not in EDITOR_SCHEMES:
+        schemes = ", ".join(f"{scheme}:" for scheme in sorted(EDITOR_SCHEMES))
+        raise UsageError(
+            f"editor link {template!r}: start it with one of the schemes {schemes} "
+            f"(for example {DEFAULT_EDITOR})"
+        )
+    if "{path}" not in template:
+        raise UsageError(f"editor link {template!r}: put {{path}} where the file's path goes")
+    return template
+
+
+def editor_href(template: str, path: pathlib.Path, line: int, column: int) -> str:
+    """The link that opens ``path`` at ``line``:``column`` (1-based) from a checked ``template``.
+
+    ``{path}`` is the absolute path with forward slashes, percent-encoded (spaces, quotes, ``#``,
+    ``?``, ``%``, non-ASCII), always starting with ``/`` (``/C:/maps/...`` on Windows); a ``/``
+    written just before ``{path}`` is not doubled, so ``vscode://file/{path}`` and ``file://{path}``
+    both name the file. Only ``{path}``, ``{line}`` and ``{column}`` are replaced."""
+    posix = path.absolute().as_posix()
+    encoded = urllib.parse.quote(posix if posix.startswith("/") else "/" + posix, safe="/")
+    href = template.replace("/{path}", "{path}") if "/{path}" in template else template
+    return href.replace("{path}", encoded).replace("{line}", str(line)).replace("{column}", str(column))
+
+
+@dataclass(frozen=True)
+class BadgeView:
+    """The findings on one card in live mode: the worst severity, how many, and their messages."""
+
+    severity: str
+    count: int
+    #: The messages in the map's language, for the badge's accessible label.
+    messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LiveView:
+    """Live mode of the HTML deliverable (`cjm serve`): every card links to where it stands in
+    its file and shows the findings that concern it.
+
+    ``links`` is keyed by the card's position, ``"<line>:<column>"``; ``badges`` by the card:
+    ``stage:<stage id>``, ``touchpoint:``, ``objection:``, ``barrier:`` or ``kpi:<stage id>/<id>``."""
+
+    links: Mapping[str, str]
+    badges: Mapping[str, BadgeView]
+
+
+def card_keys(stage: StageView) -> dict[str, list[str]]:
+    """The badge keys of a stage's cards, by element id (a finding's ``subject``)."""
+    keys: dict[str, list[str]] = {}
+    kinds: tuple[tuple[str, Sequence[Any]], ...] = (
+        ("touchpoint", stage.touchpoints), ("objection", stage.objections),
+        ("barrier", stage.barriers), ("kpi", stage.kpis),
+    )  # fmt: skip
+    for kind, items in kinds:
+        for item in items:
+            keys.setdefault(item.id, []).append(f"{kind}:{stage.id}/{item.id}")
+    return keys
+
+
+def live_view(view: JourneyView, path: pathlib.Path, editor: str) -> JourneyView:
+    """``view`` in live mode: source links made from the ``editor`` template (see editor_href) for
+    the file at ``path``, and each finding on its card (matched by its ``stage`` and ``subject``;
+    a stage's finding about no card of it goes on the stage header)."""
+    check_editor(editor)
+    links: dict[str, str] = {}
+    cards: dict[str, dict[str, list[str]]] = {}
+    for stage in view.stages:
+        items: tuple[StageView | TouchpointView | ObjectionView | KpiView, ...] = (
+            stage, *stage.touchpoints, *stage.objections, *stage.barriers, *stage.kpis,
+        )  # fmt: skip
+        for item in items:
+            key = f"{item.line}:{item.column}"
+            if key not in links:
+                links[key] = editor_href(editor, path, item.line, item.column)
+        cards[stage.id] = card_keys(stage)
+    found: dict[str, list[Diagnostic]] = {}
+    for finding in view.findings:
+        if finding.stage is None or finding.stage not in cards:
+            continue
+        targets = cards[finding.stage].get(finding.subject or "") or [f"stage:{finding.stage}"]
+        for key in targets:
+            found.setdefault(key, []).append(finding)
+    rank = {severity.value: severity.rank for severity in Severity}
+    translator = view.locale.translator
+    badges = {
+        key: BadgeView(
+            severity=max((finding.severity.value for finding in items), key=rank.__getitem__),
+            count=len(items),
+            messages=tuple(finding.text(translator) for finding in items),
+        )
+        for key, items in sorted(found.items())
+    }
+    return dataclasses.replace(
+        view, live=LiveView(links=MappingProxyType(links), badges=MappingProxyType(badges))
     )
 
 

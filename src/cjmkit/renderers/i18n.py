@@ -112,6 +112,9 @@ LABELS: dict[str, str] = {
     "phases_matrix": N_("Journeys by phase"),
     "mean_emotion": N_("mean emotion"),
     "open_findings": N_("open findings"),
+    "open_in_editor": N_("Open in editor"),
+    "show_findings": N_("Show findings"),
+    "live_preview": N_("Live preview"),
 }
 
 PHASES: dict[str, str] = {

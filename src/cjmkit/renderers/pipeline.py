@@ -26,8 +26,10 @@ from cjmkit.renderers.context import (
     JourneyView,
     WorkspaceIndex,
     audience_view,
+    check_editor,
     index_view,
     journey_view,
+    live_view,
     workspace_index,
 )
 from cjmkit.renderers.environment import make_environment
@@ -150,10 +152,18 @@ def render_project(
     locale: str | None = None,
     progress: Callable[[str], None] | None = None,
     audience: str | None = None,
+    editor: str | None = None,
+    write_index: bool = True,
 ) -> RenderResult:
     """Render every requested, valid journey; invalid ones are listed in ``failed``.
 
-    ``audience`` (`client` or `team`) overrides each workspace's `render.audience`."""
+    ``audience`` (`client` or `team`) overrides each workspace's `render.audience`. ``editor``
+    (a link template such as DEFAULT_EDITOR, with ``{path}``, ``{line}`` and ``{column}``) renders
+    the HTML in live mode, for `cjm serve`: each card links to its place in the file and shows its
+    findings (a template of another scheme than EDITOR_SCHEMES is a UsageError). Without
+    ``write_index`` no index.html is written (a re-render of one changed map)."""
+    if editor is not None:
+        check_editor(editor)
     specs = formats_named(formats)
     check_prerequisites(specs)
     environment = make_environment(templates)
@@ -176,6 +186,8 @@ def render_project(
             baseline=baseline_of(project, document, workspace),
         )  # fmt: skip
         view = audience_view(view, document, *audience_of(workspace, audience))
+        if editor is not None:
+            view = live_view(view, document.path, editor)
         # Every format of a map is made before any is written: a map that fails writes nothing.
         try:
             files = [(f"{view.output_name}.{spec.extension}", safely(spec.render, view, environment))
@@ -195,7 +207,7 @@ def render_project(
     diagrams = [spec for spec in specs if spec.name in DIAGRAM_FORMATS]
     for workspace, members in by_workspace.values() if diagrams else ():
         render_committee(workspace, members, diagrams, outputs)
-    if "html" in formats and views and (project.workspaces or len(views) > 1):
+    if write_index and "html" in formats and views and (project.workspaces or len(views) > 1):
         index = safely(render_index, environment, views, index_sections(by_workspace.values(), loose))
         outputs.write("index.html", index)
     return result
