@@ -12,7 +12,7 @@ from conftest import EXAMPLES
 
 #: ``cjmkit.renderers`` itself is only the registry of formats (names, summaries, what each
 #: needs) that the `--to` help is made from; any renderer module under it is heavy.
-HEAVY = ("jinja2", "graphviz", "cjmkit.renderers.", "markupsafe", "babel")
+HEAVY = ("jinja2", "graphviz", "cjmkit.renderers.", "markupsafe", "babel", "watchfiles", "cjmkit.serve")
 
 
 def imported_modules(*args: str) -> set[str]:

@@ -40,7 +40,7 @@ LAYERS: list[set[str]] = [
     {"pipeline", "schema", "reference", "compare"},
     {"reporters"},
     {"renderers"},
-    {"editing", "interop", "semdiff", "scaffold"},
+    {"editing", "interop", "semdiff", "scaffold", "serve"},
     {"cli", "__main__"},
 ]
 LAYER = {name: level for level, names in enumerate(LAYERS) for name in names}

@@ -8,7 +8,20 @@ from typing import Annotated
 import typer
 
 from cjmkit import __version__
-from cjmkit.cli import compare, convert, diff, fmt, init, lint, metrics, render, rules, schema, validate
+from cjmkit.cli import (
+    compare,
+    convert,
+    diff,
+    fmt,
+    init,
+    lint,
+    metrics,
+    render,
+    rules,
+    schema,
+    serve,
+    validate,
+)
 from cjmkit.cli.common import State, output_closed
 
 app = typer.Typer(
@@ -48,6 +61,7 @@ app.command(name="rules", epilog=rules.EPILOG)(rules.rules)
 app.command(name="render", epilog=render.EPILOG)(render.render)
 app.command(name="diff", epilog=diff.EPILOG)(diff.diff)
 app.command(name="compare", epilog=compare.EPILOG)(compare.compare)
+app.command(name="serve", epilog=serve.EPILOG)(serve.serve)
 app.command(name="convert", epilog=convert.EPILOG)(convert.convert)
 app.command(name="fmt", epilog=fmt.EPILOG)(fmt.fmt)
 app.add_typer(metrics.app, name="metrics")
