@@ -902,6 +902,8 @@ DEFAULT_EDITOR = "vscode://file/{path}:{line}:{column}"
 #: URL schemes an editor link may use: editors' own, files and web pages, never script.
 EDITOR_SCHEMES = frozenset({"vscode", "cursor", "idea", "subl", "file", "http", "https"})
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+#: A slash written before ``{path}`` (the path brings its own), unless it ends a ``scheme://``.
+_SLASH_PATH = re.compile(r"(?<!:/)/\{path\}")
 
 
 def check_editor(template: str) -> str:
@@ -925,11 +927,12 @@ def editor_href(template: str, path: pathlib.Path, line: int, column: int) -> st
 
     ``{path}`` is the absolute path with forward slashes, percent-encoded (spaces, quotes, ``#``,
     ``?``, ``%``, non-ASCII), always starting with ``/`` (``/C:/maps/...`` on Windows); a ``/``
-    written just before ``{path}`` is not doubled, so ``vscode://file/{path}`` and ``file://{path}``
-    both name the file. Only ``{path}``, ``{line}`` and ``{column}`` are replaced."""
+    written just before ``{path}`` is not doubled (unless it ends ``scheme://``), so
+    ``vscode://file/{path}``, ``file://{path}`` and ``file:///{path}`` all name the file.
+    Only ``{path}``, ``{line}`` and ``{column}`` are replaced."""
     posix = path.absolute().as_posix()
     encoded = urllib.parse.quote(posix if posix.startswith("/") else "/" + posix, safe="/")
-    href = template.replace("/{path}", "{path}") if "/{path}" in template else template
+    href = _SLASH_PATH.sub("{path}", template)
     return href.replace("{path}", encoded).replace("{line}", str(line)).replace("{column}", str(column))
 
 
