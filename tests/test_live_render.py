@@ -174,7 +174,7 @@ def test_live_mode_changes_only_the_cards_and_the_header(tmp_path: pathlib.Path)
     live = re.sub(r'<span class="live">.*?</a></span>', "", live)
     live = re.sub(r'\n    <p class="live-switch">.*?</p>', "", live)
     live = re.sub(
-        r"\n/\* Live mode .*?body:has\(#live-findings:not\(:checked\)\) \.live-badge \{ display: none; \}",
+        r"\n/\* Live mode .*?body:has\(#live-findings:not\(:checked\)\) \.live-badge \{ display: none; \}\n@media print \{ \.live, \.live-switch \{ display: none; \} \}",
         "",
         live,
         flags=re.S,
