@@ -187,3 +187,15 @@ def test_a_port_in_use_is_a_clear_message(workspace: pathlib.Path) -> None:
 def test_ctrl_c_stops_it_cleanly(server: Server) -> None:
     assert server.stop() == 0
     assert server.process.stderr is not None and "Traceback" not in server.process.stderr.read()
+
+
+def test_served_pages_link_their_cards_to_the_yaml(server: Server, workspace: pathlib.Path) -> None:
+    """The live page links each card to its line (the renderer's live mode, default editor)."""
+    status, body = server.get("/email-shop-lifecycle.html")
+    assert status == 200
+    page = body.decode("utf-8")
+    journey = (workspace / "journey.yaml").resolve()
+    lines = journey.read_text(encoding="utf-8").splitlines()
+    line = lines.index("      - id: cart-email-1") + 1
+    assert f'href="vscode://file{journey.as_posix()}:{line}:9"' in page
+    assert 'type="checkbox"' in page  # the switch of the finding badges
