@@ -199,3 +199,34 @@ def test_served_pages_link_their_cards_to_the_yaml(server: Server, workspace: pa
     line = lines.index("      - id: cart-email-1") + 1
     assert f'href="vscode://file{journey.as_posix()}:{line}:9"' in page
     assert 'type="checkbox"' in page  # the switch of the finding badges
+
+
+def test_a_save_re_renders_only_the_map_that_changed(tmp_path: pathlib.Path) -> None:
+    from cjmkit.serve import LiveSite
+
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    (folder / "cjm.yaml").write_text("cjm: 1\nname: Workshop\n", encoding="utf-8")
+    shutil.copy(MAP, folder / "shop.yaml")
+    other = folder / "other.yaml"
+    other.write_text(MAP.read_text(encoding="utf-8").replace("id: email-shop-lifecycle", "id: other-shop"))
+    site = LiveSite([folder])
+    try:
+        site.rebuild()
+        pages = {p.name: p.stat().st_mtime_ns for p in site.folder.glob("*.html")}
+        assert set(pages) == {"email-shop-lifecycle.html", "other-shop.html", "index.html"}
+        time.sleep(0.01)
+        edit(folder / "shop.yaml", "name: Registration\n", "name: Registered\n")
+        site.rebuild({folder / "shop.yaml"})
+        after = {p.name: p.stat().st_mtime_ns for p in site.folder.glob("*.html")}
+        assert after["email-shop-lifecycle.html"] != pages["email-shop-lifecycle.html"]
+        assert after["other-shop.html"] == pages["other-shop.html"]
+        assert after["index.html"] == pages["index.html"]  # the index keeps listing both maps
+        assert "Registered" in (site.folder / "email-shop-lifecycle.html").read_text(encoding="utf-8")
+        # The workspace file changes every page.
+        (folder / "cjm.yaml").write_text("cjm: 1\nname: Workshop, day 2\n", encoding="utf-8")
+        site.rebuild({folder / "cjm.yaml"})
+        final = {p.name: p.stat().st_mtime_ns for p in site.folder.glob("*.html")}
+        assert all(final[name] != after[name] for name in final)
+    finally:
+        site.close()
