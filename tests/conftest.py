@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,3 +48,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+#: The system Chromium the HTML tests drive (Playwright's Python package, `apt-get install chromium`).
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless system Chromium for the module; a missing browser fails, never skips."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(
+            "the HTML tests need Playwright's Python package: run `.venv/bin/pip install playwright` "
+            "(the system Chromium is used; do not run `playwright install`)",
+            pytrace=False,
+        )
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"the HTML tests need Chromium at {CHROMIUM}: run `apt-get install chromium`", pytrace=False
+        )
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield instance
+        instance.close()

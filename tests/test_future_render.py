@@ -7,7 +7,6 @@ import html
 import json
 import pathlib
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,6 @@ from conftest import EXAMPLES, run_cjm
 from test_compare import CURRENT as COMPARE_CURRENT
 from test_compare import FUTURE as COMPARE_FUTURE
 
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
 WORKSPACE = "cjm: 1\nname: Trial workspace\n{locale}"
 # A trial of 2,000 sign-ups converting 0.5 -> 0.3 -> 0.8 -> 0.4 to purchase at 1,500 EUR per order:
 # 2,000 x 0.5 x 0.3 x 0.8 x 0.4 = 96 purchases = 144,000 EUR today. The future map raises Setup to a
@@ -121,20 +119,6 @@ def test_the_markdown_deliverable_has_the_compare_tables(rendered: pathlib.Path)
     assert "| Software trial, redesigned | €144,000 | €288,000 | +€144,000 |" in section
     assert "resolved by importer, setup-chat" in section
     assert "## Compared with" not in (rendered / "trial.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"the HTML tests need Chromium at {CHROMIUM}", pytrace=False)
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"]
-        )
-        yield instance
-        instance.close()
 
 
 def open_page(browser: Any, path: pathlib.Path) -> tuple[Any, list[str], list[str]]:

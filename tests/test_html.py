@@ -24,17 +24,7 @@ from cjmkit.cli import app
 from cjmkit.renderers.i18n import Locale
 from conftest import EXAMPLES, ROOT, run_cjm
 
-CHROMIUM = pathlib.Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: Output file stem -> expected language of the page; the rest are English.
 LOCALES = {"doors-homeowners": "ru", "doors-homeowners-future": "ru"}
 #: Headings that every example page shows, checked in the page's language.
@@ -54,27 +44,6 @@ HTML_NAMES = [
 def render(paths: list[pathlib.Path], out: pathlib.Path, fmt: str) -> None:
     result = CliRunner().invoke(app, ["render", *map(str, paths), "--to", fmt, "--out", str(out)])
     assert result.exit_code == 0, result.output
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One headless system Chromium for the module; a missing browser fails, never skips."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail(
-            "the HTML tests need Playwright's Python package: run `.venv/bin/pip install playwright` "
-            "(the system Chromium is used; do not run `playwright install`)",
-            pytrace=False,
-        )
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"the HTML tests need Chromium at {CHROMIUM}: run `apt-get install chromium`", pytrace=False
-        )
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

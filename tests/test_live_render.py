@@ -22,9 +22,9 @@ from cjmkit.renderers.context import DEFAULT_EDITOR, Brand, check_editor, editor
 from cjmkit.renderers.pipeline import RenderResult, render_project
 from conftest import EXAMPLES, FIXTURES, run_cjm
 from test_a11y import html_validate
-from test_html import browser, visit
+from test_html import visit
 
-__all__ = ["browser", "visit"]  # the Chromium fixtures of test_html, used here too
+__all__ = ["visit"]  # the page fixture of test_html, used here too (browser is in conftest)
 
 EMAIL_SHOP = EXAMPLES / "email-shop" / "journey.yaml"
 LINK = re.compile(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import pathlib
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from typer.testing import CliRunner
 
 from cjmkit.cli import app
 from conftest import EXAMPLES
-from test_html import CHROMIUM, LAUNCH_ARGS
 
 RUSSIAN = EXAMPLES / "front-doors"
 #: Three or more Latin words in a row (letters, digits inside words, hyphens, apostrophes).
@@ -71,17 +69,6 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     )
     assert result.exit_code == 0, result.output
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), f"the HTML tests need Chromium at {CHROMIUM}: run `apt-get install chromium`"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 def test_the_html_page_has_no_english_from_the_tool(rendered: pathlib.Path, browser: Any) -> None:

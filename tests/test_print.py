@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from cjmkit.renderers.pdf import url_fetcher
-from test_html import HTML_NAMES, browser, render  # noqa: F401  (browser is a fixture)
+from test_html import HTML_NAMES, render
 
 PT = 96 / 72  # CSS px per point
 
@@ -204,7 +204,7 @@ def pdf_pages(pdf: bytes) -> list[str]:
 
 
 @pytest.fixture
-def printed(browser: Any) -> Iterator[Any]:  # noqa: F811
+def printed(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()
     yield page

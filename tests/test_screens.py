@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES
-from test_html import HTML_NAMES, browser, render  # noqa: F401  (browser is a fixture)
+from test_html import HTML_NAMES, render
 
 THREE_STAGES = """\
 cjm: 1
@@ -50,7 +50,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 
 
 @pytest.fixture
-def screen(browser: Any) -> Iterator[Any]:  # noqa: F811
+def screen(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def open_page(path: pathlib.Path, width: int) -> Any:

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES
-from test_html import CHROMIUM, LAUNCH_ARGS
 
 MAP = EXAMPLES / "email-shop" / "journey.yaml"
 
@@ -82,17 +81,6 @@ def server(workspace: pathlib.Path) -> Iterator[Server]:
     running = Server(workspace)
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), f"the serve tests need Chromium at {CHROMIUM}: run `apt-get install chromium`"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 def edit(path: pathlib.Path, old: str, new: str) -> None:
