@@ -218,3 +218,24 @@ def test_a_save_re_renders_only_the_map_that_changed(tmp_path: pathlib.Path) -> 
         assert all(final[name] != after[name] for name in final)
     finally:
         site.close()
+
+
+def test_the_error_overlay_speaks_the_maps_language(tmp_path: pathlib.Path) -> None:
+    """The client watches the screen in a workshop: the overlay follows the maps' locale."""
+    from cjmkit.serve import LiveSite
+
+    folder = tmp_path / "doors"
+    shutil.copytree(EXAMPLES / "front-doors", folder)
+    site = LiveSite([folder])
+    try:
+        site.rebuild()
+        journey = folder / "homeowners.yaml"
+        edit(journey, "    emotion: 0\n", "    emotion: 5\n")
+        site.rebuild({journey})
+        page = site.page("doors-homeowners.html")
+        assert page is not None
+        overlay = page.decode("utf-8").split('<div id="cjm-live-errors" role="alert">', 1)[1]
+        assert "1 ошибка: на странице последняя корректная версия" in overlay
+        assert "homeowners.yaml:" in overlay and "emotion must be a whole number" in overlay
+    finally:
+        site.close()

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from cjmkit.diagnostics import Diagnostic, Severity
+from cjmkit.i18n import nmsg, translator
 
 EVENTS = "/__cjm/events"
 #: What a page name may be: the renderer's output names (slugs) with `.html`.
@@ -58,6 +59,8 @@ class State:
     sources: dict[str, str] = field(default_factory=dict)
     #: Seconds the last re-render took.
     last: float = 0.0
+    #: The language the maps share (their own `locale`, else their workspace's), for the overlay.
+    locale: str | None = None
 
 
 class LiveSite:
@@ -115,6 +118,7 @@ class LiveSite:
             for d in document.diagnostics if d.severity is Severity.ERROR
         ]  # fmt: skip
         sources = {d.display: d.text for d in project.documents}
+        self.state.locale = self.locale or shared_locale(project)
         if not any(d.requested for d in project.journeys):
             self._publish(errors, sources, started)
             return self.state.last
@@ -184,7 +188,12 @@ class LiveSite:
                 + (f"<pre>{html.escape(shown)}</pre>" if shown else "")
                 + "</li>"
             )
-        heading = f"{len(errors)} error{'s' if len(errors) != 1 else ''}: showing the last good render"
+        heading = nmsg(
+            "{count} error: the page shows the last good render",
+            "{count} errors: the page shows the last good render",
+            "count",
+            count=len(errors),
+        ).render(translator(self.state.locale))
         return (
             f'<style>{_OVERLAY_STYLE}</style><div id="cjm-live-errors" role="alert">'
             f"<h2>{html.escape(heading)}</h2><ul>{''.join(items)}</ul></div>"
@@ -203,6 +212,17 @@ class LiveSite:
             watch_filter=lambda _change, path: path.endswith((".yaml", ".yml")),
         ):  # fmt: skip
             self.rebuild({pathlib.Path(path) for _, path in changes})
+
+
+def shared_locale(project: Any) -> str | None:
+    """The `locale` every journey shares (its own, else its workspace's), if one."""
+    found = set()
+    for document in project.journeys:
+        if document.journey is not None:
+            workspace = project.workspace_for(document)
+            space = workspace.workspace if workspace else None
+            found.add(document.journey.locale or (space.locale if space else None))
+    return found.pop() if len(found) == 1 else None
 
 
 def brand_of(workspace: Any) -> Any:
