@@ -686,3 +686,64 @@ def _without_map_text(output: str, *sources: pathlib.Path) -> str:
     """``output`` with every quoted map text and finding message removed: only the tool's words."""
     lines = [line for line in output.splitlines() if not line.startswith("    ")]  # finding rows
     return re.sub(r'"[^"]*"', "", "\n".join(lines))
+
+
+# --- a copy saved outside its workspace ------------------------------------------------------------
+
+
+@pytest.fixture
+def saved_copy(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
+    """The front-door workspace, and a copy of its map saved elsewhere before one change."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(EXAMPLES / "front-doors", workspace)
+    old = tmp_path / "saved" / "homeowners-v1.yaml"
+    old.parent.mkdir()
+    shutil.copy(workspace / "homeowners.yaml", old)
+    journey = workspace / "homeowners.yaml"
+    journey.write_text(
+        journey.read_text(encoding="utf-8").replace(
+            "  average_order_value: 48000", "  average_order_value: 50000"
+        ),
+        encoding="utf-8",
+    )
+    return old, journey
+
+
+def test_a_copy_saved_outside_its_workspace_is_read_in_the_new_maps_workspace(
+    saved_copy: tuple[pathlib.Path, pathlib.Path],
+) -> None:
+    old, new = saved_copy
+    result = cjm_diff(str(old), str(new), "--format", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    report = result.json()
+    assert report["errors"] == [] and report["unresolved_references"] == []
+    [journey] = report["journeys"]
+    assert journey["old_file"] == str(old)  # shown as the file the user named, not a scratch copy
+    [change] = journey["changes"]
+    assert change["field"] == "economics"
+    assert (change["old"]["average_order_value"], change["new"]["average_order_value"]) == (48000, 50000)
+
+
+def test_the_workspace_can_be_named(
+    saved_copy: tuple[pathlib.Path, pathlib.Path], tmp_path: pathlib.Path
+) -> None:
+    old, new = saved_copy
+    assert cjm_diff(str(old), str(new), "--workspace", str(new.parent)).exit_code == 0
+    result = cjm_diff(str(old), str(new), "--workspace", str(tmp_path / "saved"))
+    assert result.exit_code == 2 and "no cjm.yaml in that folder" in result.stderr
+
+
+def test_references_that_do_not_resolve_are_noted_not_fatal(
+    saved_copy: tuple[pathlib.Path, pathlib.Path],
+) -> None:
+    old, new = saved_copy
+    old.write_text(
+        old.read_text(encoding="utf-8").replace("segment: homeowners", "segment: old-segment"),
+        encoding="utf-8",
+    )
+    text = cjm_diff(str(old), str(new), "--locale", "en")
+    assert text.exit_code == 0
+    assert "Compared although 1 reference does not resolve:" in text.stdout
+    assert "segment 'old-segment' is not defined" in text.stdout
+    report = cjm_diff(str(old), str(new), "--format", "json").json()
+    assert [e["code"] for e in report["unresolved_references"]] == ["V202"] and report["journeys"]

@@ -56,6 +56,15 @@ def diff(
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when there are differences, like `git diff`.")
     ] = False,
+    workspace: Annotated[
+        pathlib.Path | None,
+        typer.Option(
+            "--workspace",
+            help="Folder with the cjm.yaml to read OLD in, when OLD is a copy saved outside its "
+            "workspace (default: NEW's workspace).",
+            show_default=False,
+        ),
+    ] = None,
     locale: Annotated[
         str | None,
         typer.Option(
@@ -77,7 +86,7 @@ def diff(
             raise UsageError("--rev needs a git revision, e.g. HEAD or main")
         comparison = diff_revision(rev, given)
     elif len(given) == 2:
-        comparison = diff_paths(given[0], given[1])
+        comparison = diff_paths(given[0], given[1], workspace)
     else:
         raise UsageError("give OLD and NEW (two files or two folders), or --rev REV [PATHS]...")
     if locale is not None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import pathlib
+import shutil
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from cjmkit import codes
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.errors import UsageError
-from cjmkit.loading.document import Document
+from cjmkit.loading.document import WORKSPACE_FILE, Document
 from cjmkit.project import default_paths
+from cjmkit.project.discovery import find_workspace_file
 from cjmkit.semdiff.changes import Change, compare_journeys, compare_workspaces, file_moved
 from cjmkit.semdiff.sides import (
     Side,
@@ -22,6 +25,7 @@ from cjmkit.semdiff.sides import (
     resolve_commit,
     revision_side,
     scratch_folder,
+    shown_as,
 )
 
 Status = Literal["added", "removed", "changed"]
@@ -58,6 +62,9 @@ class Comparison:
     #: The language of the text and Markdown reports: the one the compared maps share, if any
     #: (`cjm diff --locale` sets it).
     locale: str | None = None
+    #: References that do not resolve: noted, but the maps are compared all the same (a copy
+    #: saved outside its workspace still says what changed).
+    unresolved: list[Diagnostic] = field(default_factory=list)
 
     @property
     def files(self) -> list[FileDiff]:
@@ -192,7 +199,9 @@ def compare_sides(old: Side, new: Side, *, single: bool = False) -> Comparison:
     comparison = Comparison(old.label, new.label, sources={**old.sources, **new.sources})
     locales = old.locales | new.locales
     comparison.locale = locales.pop() if len(locales) == 1 else None
-    comparison.errors = old.errors + new.errors
+    problems = old.errors + new.errors
+    comparison.unresolved = [d for d in problems if d.code == codes.UNRESOLVED_REFERENCE.code]
+    comparison.errors = [d for d in problems if d.code != codes.UNRESOLVED_REFERENCE.code]
     if comparison.errors:
         return comparison
     if single:
@@ -209,17 +218,38 @@ def compare_sides(old: Side, new: Side, *, single: bool = False) -> Comparison:
     return comparison
 
 
-def diff_paths(old: pathlib.Path, new: pathlib.Path) -> Comparison:
-    """Compare two map files, or two folders of maps."""
+def diff_paths(old: pathlib.Path, new: pathlib.Path, workspace: pathlib.Path | None = None) -> Comparison:
+    """Compare two map files, or two folders of maps.
+
+    A journey file OLD with no workspace of its own (a copy saved elsewhere) is read in the
+    workspace of NEW, or in ``workspace`` (a folder with `cjm.yaml`) when given: its segment,
+    persona and channel references then resolve as they did when it was saved.
+    """
     for path in (old, new):
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
+    if workspace is not None and not (workspace / WORKSPACE_FILE).is_file():
+        raise UsageError(f"--workspace {workspace}: no {WORKSPACE_FILE} in that folder")
     if old.is_dir() and new.is_dir():
         return compare_sides(load_side(str(old), [old], old), load_side(str(new), [new], new))
     if old.is_file() and new.is_file():
-        return compare_sides(
-            load_side(str(old), [old], old.parent), load_side(str(new), [new], new.parent), single=True
-        )
+        borrowed = workspace / WORKSPACE_FILE if workspace else find_workspace_file(new.resolve().parent)
+        if (
+            find_workspace_file(old.resolve().parent) is None
+            and borrowed is not None
+            and old.name != WORKSPACE_FILE
+        ):
+            with scratch_folder() as folder:
+                scratch = pathlib.Path(folder)
+                shutil.copyfile(borrowed, scratch / WORKSPACE_FILE)
+                shutil.copyfile(old, scratch / old.name)
+                side = load_side(str(old), [scratch / old.name], scratch)
+                side = shown_as(
+                    side, {str(scratch / old.name): str(old), str(scratch / WORKSPACE_FILE): str(borrowed)}
+                )
+        else:
+            side = load_side(str(old), [old], old.parent)
+        return compare_sides(side, load_side(str(new), [new], new.parent), single=True)
     raise UsageError(f"compare two files or two folders, not {old} and {new}")
 
 

@@ -142,6 +142,21 @@ def report_text(comparison: Comparison, out: TextIO) -> None:
                     )
         out.write("\n")
     line(summary_line(comparison, t) + ".")
+    for text in _unresolved_lines(comparison, t):
+        line(text)
+
+
+def _unresolved_lines(comparison: Comparison, t: Translator) -> list[str]:
+    """The references that did not resolve, which did not stop the comparison."""
+    if not comparison.unresolved:
+        return []
+    head = nmsg(
+        "Compared although {count} reference does not resolve:",
+        "Compared although {count} references do not resolve:",
+        "count",
+        count=len(comparison.unresolved),
+    ).render(t)
+    return [head] + [f"  {_where(e)}: {e.text(t)} ({e.code})" for e in comparison.unresolved]
 
 
 def _errors_text(comparison: Comparison, out: TextIO, t: Translator) -> None:
@@ -193,6 +208,11 @@ def report_md(comparison: Comparison, out: TextIO) -> None:
         out.write("\n\n".join(blocks) + "\n")
         return
     blocks.append(f"{md(summary_line(comparison, t))}.")
+    unresolved = _unresolved_lines(comparison, t)
+    if unresolved:
+        blocks.append(
+            md(unresolved[0]) + "\n\n" + "\n".join(f"- {md(text.strip())}" for text in unresolved[1:])
+        )
     for diff in comparison.files:
         blocks.append(f"### {md(_heading(diff, t))}")
         blocks.append(msg("File: {file}", file=md(diff.file)).render(t))
@@ -255,6 +275,7 @@ def report_json(comparison: Comparison, out: TextIO) -> None:
         "new": comparison.new,
         "differences": comparison.differences,
         "errors": [diagnostic_record(error) for error in comparison.errors],
+        "unresolved_references": [diagnostic_record(d) for d in comparison.unresolved],
         "summary": totals(comparison),
         "workspaces": [file_record(diff) for diff in comparison.workspaces],
         "journeys": [file_record(diff) for diff in comparison.journeys],

@@ -212,3 +212,17 @@ def repository_name(path: pathlib.Path, toplevel: pathlib.Path) -> str:
 
 def scratch_folder() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="cjm-diff-")
+
+
+def shown_as(side: Side, renames: dict[str, str]) -> Side:
+    """``side`` with its files shown under other names (a copy read in a scratch folder is shown
+    as the file the user named)."""
+
+    def name(file: str) -> str:
+        return renames.get(file, file)
+
+    side.shown = {display: name(shown) for display, shown in side.shown.items()}
+    side.errors = [replace(d, file=name(d.file)) for d in side.errors]
+    side.findings = [replace(d, file=name(d.file)) for d in side.findings]
+    side.sources = {name(file): text for file, text in side.sources.items()}
+    return side
