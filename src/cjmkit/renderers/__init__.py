@@ -138,6 +138,12 @@ def _json(view: JourneyView, environment: jinja2.Environment) -> str:
     return render_json(view)
 
 
+def _xlsx(view: JourneyView, environment: jinja2.Environment) -> bytes:
+    from cjmkit.renderers.xlsx import render_xlsx
+
+    return render_xlsx(view)
+
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in [
@@ -149,6 +155,7 @@ FORMATS: dict[str, Format] = {
         Format("png", "png", _graphviz("png"), "the flow diagram as PNG", (GRAPHVIZ,)),
         Format("csv", "csv", _csv, "one row per stage and touchpoint, for spreadsheets"),
         Format("json", "json", _json, "the resolved map plus its analysis"),
+        Format("xlsx", "xlsx", _xlsx, "Excel workbook: the grid, the funnel with live formulas, the KPIs"),
     ]
 }
 DEFAULT_FORMATS = ("html", "md")

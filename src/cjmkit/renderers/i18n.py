@@ -115,6 +115,14 @@ LABELS: dict[str, str] = {
     "open_in_editor": N_("Open in editor"),
     "show_findings": N_("Show findings"),
     "live_preview": N_("Live preview"),
+    "map_sheet": N_("Map"),
+    "lost": N_("lost"),
+    "downstream_conversion": N_("downstream conversion"),
+    "revenue_at_stake": N_("revenue at stake"),
+    "kpi": N_("KPI"),
+    "unit": N_("unit"),
+    "direction": N_("direction"),
+    "kpi_result": N_("result"),
 }
 
 PHASES: dict[str, str] = {
