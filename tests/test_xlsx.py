@@ -177,3 +177,12 @@ def test_hostile_text_stays_text(tmp_path: pathlib.Path) -> None:
         )
         assert "<t>=HYPERLINK(" in sheets
         assert not re.search(r"<f>[^<]*HYPERLINK", sheets)
+
+
+def test_a_phase_target_of_the_workspace_fills_the_target_column(tmp_path: pathlib.Path) -> None:
+    """The first front-door stage has no target of its own: cjm.yaml sets awareness to 0.05."""
+    book = workbook(EXAMPLES / "front-doors", tmp_path, "doors-homeowners")
+    funnel = book.worksheets[1]
+    rows = {row[0].value: row[3].value for row in funnel.iter_rows(min_row=2) if row[0].value}
+    assert rows["Поиск продавца"] == 0.05  # the awareness target of cjm.yaml
+    assert rows["Знакомство с сайтом-каталогом"] == 0.9  # the stage's own funnel.target

@@ -22,6 +22,7 @@ from typing import Any
 
 from cjmkit.analysis import AnalysisResult, ChannelSummary, GrowthPoint, StageHealth, UnrankedStage
 from cjmkit.analysis.flow import journey_flow
+from cjmkit.analysis.growth import target_of
 from cjmkit.analysis.measures import conversion, kpi_misses_target, volumes
 from cjmkit.compare.engine import Comparison, Element, Resolution
 from cjmkit.diagnostics import Diagnostic, Severity
@@ -193,8 +194,9 @@ class StageView:
     opportunities: tuple[str, ...]
     kpis: tuple[KpiView, ...]
     funnel: FunnelView | None
-    #: The stage's target conversion (`funnel.target`), formatted; empty without one. A future
-    #: map's funnel may hold the target alone.
+    #: The stage's target conversion, formatted: its `funnel.target`, else the workspace's
+    #: `analysis.conversion_targets` for its phase; empty without one. A future map's funnel may
+    #: hold the target alone.
     funnel_target_text: str
     evidence_level: str | None
     evidence_label: str
@@ -205,6 +207,8 @@ class StageView:
     #: Where the stage stands in its file (1-based); shown only in live mode (LiveView).
     line: int = 0
     column: int = 0
+    #: The target conversion as a number (see ``funnel_target_text``), for the spreadsheet.
+    target_conversion: float | None = None
 
 
 @dataclass(frozen=True)
@@ -460,9 +464,12 @@ def channel_view(channel: Channel) -> ChannelView:
 def stage_view(
     index: int, stage: Stage, channels: Mapping[str, Channel], locale: Locale, currency: str | None,
     widest: int, health: StageHealth | None, positions: Positions | None = None,
+    phase_targets: Mapping[str, float] | None = None,
 ) -> StageView:  # fmt: skip
     """The view of stage number ``index``; with ``positions`` (the file's source map) each card
-    knows where it stands in the file."""
+    knows where it stands in the file; ``phase_targets`` are the workspace's target conversions."""
+    found = target_of(stage, phase_targets or {})
+    target = found[0] if found else None
 
     def at(*path: str | int) -> Position:
         return positions.value(("stages", index, *path)) if positions is not None else (0, 0)
@@ -525,9 +532,8 @@ def stage_view(
             kpi_view(kpi, locale, currency, at("kpis", number)) for number, kpi in enumerate(stage.kpis)
         ),
         funnel=funnel,
-        funnel_target_text=(
-            locale.percent(stage.funnel.target) if stage.funnel and stage.funnel.target is not None else ""
-        ),
+        funnel_target_text="" if target is None else locale.percent(target),
+        target_conversion=target,
         evidence_level=level,
         evidence_label=locale.labels[f"evidence_{level or 'none'}"],
         evidence_color=EVIDENCE_COLORS[level],
@@ -732,7 +738,19 @@ def journey_view(
     currency = journey.economics.currency if journey.economics else None
     widest = max((counted[0] for s in journey.stages if (counted := volumes(s))), default=0)
     stages = tuple(
-        stage_view(i, stage, channels, locale, currency, widest, health.get(stage.id), document.source_map)
+        stage_view(
+            i,
+            stage,
+            channels,
+            locale,
+            currency,
+            widest,
+            health.get(stage.id),
+            document.source_map,
+            {str(k): v for k, v in space.analysis.conversion_targets.items()}
+            if space and space.analysis
+            else None,
+        )
         for i, stage in enumerate(journey.stages)
     )
     used: dict[str, Channel] = {}

@@ -182,16 +182,8 @@ def _journey(view: JourneyView) -> dict[str, Any]:
 
 
 def _targets(view: JourneyView) -> list[float | None]:
-    """Each stage's target conversion: its own, else its phase's (as the growth points used it)."""
-    by_phase = {g.phase: g.target for g in view.growth_points if g.target_source == "phase"}
-    exported = _journey(view).get("stages") or []
-    targets: list[float | None] = []
-    for index, stage in enumerate(view.stages):
-        values = exported[index] if index < len(exported) else {}
-        funnel = values.get("funnel") or {}
-        own = funnel.get("target")
-        targets.append(float(own) if isinstance(own, int | float) else by_phase.get(stage.phase))
-    return targets
+    """Each stage's target conversion: its own, else its phase's in the workspace."""
+    return [stage.target_conversion for stage in view.stages]
 
 
 def _money_format(view: JourneyView) -> str:
