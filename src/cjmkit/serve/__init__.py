@@ -93,6 +93,7 @@ class LiveSite:
         from cjmkit.analysis import analyse, selected_rules
         from cjmkit.errors import CjmError
         from cjmkit.project import Keep
+        from cjmkit.renderers.context import DEFAULT_EDITOR
         from cjmkit.renderers.pipeline import render_project
 
         started = time.perf_counter()
@@ -126,7 +127,7 @@ class LiveSite:
         try:
             render_project(
                 project, analysis, ["html"], self.folder, brand_of, locale=self.locale,
-                **_live_options(self.editor, write_index=not partial),
+                editor=self.editor or DEFAULT_EDITOR, write_index=not partial,
             )  # fmt: skip
         except CjmError as error:
             errors.append(Diagnostic("", 1, 1, "E", "serve", str(error)))
@@ -248,21 +249,6 @@ def _workspace_root(folder: pathlib.Path) -> pathlib.Path | None:
 
     found = find_workspace_file(folder.resolve())
     return found.parent if found else None
-
-
-def _live_options(editor: str | None, *, write_index: bool) -> dict[str, Any]:
-    """The live-mode options of ``render_project``, for the renderer that has them."""
-    import inspect
-
-    from cjmkit.renderers.pipeline import render_project
-
-    accepted = inspect.signature(render_project).parameters
-    options: dict[str, Any] = {}
-    if "write_index" in accepted:
-        options["write_index"] = write_index
-    if "editor" in accepted:
-        options["editor"] = editor or "vscode://file/{path}:{line}:{column}"
-    return options
 
 
 # --- HTTP -------------------------------------------------------------------------------------
