@@ -114,7 +114,7 @@ def compare(
     if not future.journey.future:
         raise UsageError(f"{future.display} is not a future map: the last map must have `state: future`")
     comparison = compare_maps(current.journey, future.journey)
-    t = translator(locale or future.journey.locale or _workspace_locale(project, future))
+    t = translator(locale or project.locale_of(future))
     if output_format == "json":
         json.dump(to_json(comparison), sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
         sys.stdout.write("\n")
@@ -130,9 +130,3 @@ def compare(
         for line in text_lines(comparison, t):
             print(visible(line))
     raise typer.Exit(EXIT_OK)
-
-
-def _workspace_locale(project: Project, document: Document) -> str | None:
-    workspace = project.workspace_for(document)
-    space = workspace.workspace if workspace else None
-    return space.locale if space else None

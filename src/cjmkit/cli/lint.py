@@ -14,7 +14,7 @@ from cjmkit.locales import LOCALES
 from cjmkit.reporters import REPORTERS, Run
 
 if TYPE_CHECKING:
-    from cjmkit.project import Project
+    pass
 
 EPILOG = examples(
     "cjm lint                                  # the workspace around the current folder",
@@ -28,17 +28,6 @@ EPILOG = examples(
 def split(values: list[str] | None) -> list[str]:
     """Options may repeat and hold comma-separated lists."""
     return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
-
-
-def maps_locale(project: Project) -> str | None:
-    """The language the requested maps share (their own `locale`, else their workspace's), if one."""
-    found = set()
-    for document in project.journeys:
-        if document.requested and document.journey is not None:
-            workspace = project.workspace_for(document)
-            space = workspace.workspace if workspace else None
-            found.add(document.journey.locale or (space.locale if space else None))
-    return found.pop() if len(found) == 1 else None
 
 
 @guarded
@@ -93,7 +82,7 @@ def lint(
         analysis=analysis,
         fail_on=fail_on,
         quiet=quiet,
-        locale=locale or maps_locale(project),
+        locale=locale or project.shared_locale(),
     )
     REPORTERS[output_format.value](run, sys.stdout)
     failing = any(d.severity.rank >= fail_on.rank for d in analysis.findings)

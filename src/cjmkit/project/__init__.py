@@ -44,6 +44,21 @@ class Project:
     def workspace_for(self, journey: Document) -> Document | None:
         return self.workspace_of.get(journey.path)
 
+    def locale_of(self, journey: Document) -> str | None:
+        """The language of a journey: its own `locale`, else its workspace's (None: neither says)."""
+        workspace = self.workspace_for(journey)
+        space = workspace.workspace if workspace else None
+        own = journey.journey.locale if journey.journey else None
+        return own or (space.locale if space else None)
+
+    def shared_locale(self, *, requested_only: bool = True) -> str | None:
+        """The language every (requested) valid journey has, if they agree on one."""
+        found = {
+            self.locale_of(d) for d in self.journeys
+            if d.journey is not None and (d.requested or not requested_only)
+        }  # fmt: skip
+        return found.pop() if len(found) == 1 else None
+
     @property
     def diagnostics(self) -> list[Diagnostic]:
         found = [d for document in self.documents for d in document.diagnostics]

@@ -70,11 +70,7 @@ def load_side(
         side.shown[document.display] = f"{prefix}:{name}" if prefix else document.display
         side.sources[side.shown[document.display]] = document.text
     side.documents = [d for d in project.documents if d.requested]
-    for document in side.documents:
-        if document.journey is not None:
-            workspace = project.workspace_for(document)
-            space = workspace.workspace if workspace else None
-            side.locales.add(document.journey.locale or (space.locale if space else None))
+    side.locales = {project.locale_of(d) for d in side.documents if d.journey is not None}
     errors = _validation_errors(project)
     side.errors = [side.relabel(d) for d in errors]
     # `analyse` lists validation errors among its findings; a side with any is not compared anyway.

@@ -119,7 +119,7 @@ class LiveSite:
             for d in document.diagnostics if d.severity is Severity.ERROR
         ]  # fmt: skip
         sources = {d.display: d.text for d in project.documents}
-        self.state.locale = self.locale or shared_locale(project)
+        self.state.locale = self.locale or project.shared_locale(requested_only=False)
         if not any(d.requested for d in project.journeys):
             self._publish(errors, sources, started)
             return self.state.last
@@ -213,17 +213,6 @@ class LiveSite:
             watch_filter=lambda _change, path: path.endswith((".yaml", ".yml")),
         ):  # fmt: skip
             self.rebuild({pathlib.Path(path) for _, path in changes})
-
-
-def shared_locale(project: Any) -> str | None:
-    """The `locale` every journey shares (its own, else its workspace's), if one."""
-    found = set()
-    for document in project.journeys:
-        if document.journey is not None:
-            workspace = project.workspace_for(document)
-            space = workspace.workspace if workspace else None
-            found.add(document.journey.locale or (space.locale if space else None))
-    return found.pop() if len(found) == 1 else None
 
 
 def brand_of(workspace: Any) -> Any:
