@@ -36,6 +36,11 @@ FAMILIES = {
         "Mermaid import (M): `cjm convert` from a `.mmd` diagram",
         "M0xx are errors (nothing is written); M1xx are warnings (the file still converts).",
     ),
+    "C": Family(
+        "Import (C): `cjm convert` from Markdown, JSON, YAML, CSV and Excel files",
+        "Errors: nothing is written. C0xx: reading the file; C1xx: bringing a workbook's or"
+        " grid's edits back into a map (reported at the sheet and cell, e.g. `Map!D7`).",
+    ),
     "I": Family(
         "Metrics import (I): `cjm metrics import`",
         "Reported at the line and cell of the CSV (I201 and I202 at the map); if any is found,"
@@ -102,6 +107,23 @@ REPEATED_TITLE = Code("M105", "repeated-title", "`title` given twice; the last o
 COMMENT_SIGN_IN_TEXT = Code(
     "M106", "comment-sign-in-text", "`#` or `%%` kept as task text.", Severity.WARNING
 )
+
+# --- import from other formats ------------------------------------------------------------------
+
+NOT_CONVERTIBLE = Code(
+    "C001",
+    "not-convertible",
+    "The file is not in a shape `cjm convert` reads, or holds no journey to import.",
+)
+UNMAPPED_CELL = Code(
+    "C101", "unmapped-cell", "A cell of the workbook or grid whose edit cannot be brought back into the map."
+)
+STALE_WORKBOOK = Code(
+    "C102",
+    "stale-workbook",
+    "The map changed since the workbook was written from it; write a new workbook or use `--force`.",
+)
+INVALID_EDIT = Code("C103", "invalid-edit", "The workbook's edits would make the map invalid.")
 
 # --- metrics import --------------------------------------------------------------------------------
 

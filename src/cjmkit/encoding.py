@@ -11,3 +11,13 @@ def split_bom(raw: bytes) -> tuple[bytes, bool]:
     if raw.startswith(BOM):
         return raw[len(BOM) :], True
     return raw, False
+
+
+def decode_table(raw: bytes) -> str:
+    """A CSV or other text exported by a spreadsheet: UTF-8 (BOM or not), else Windows-1251
+    (what Excel in a Russian locale saves as "CSV (semicolon delimited)")."""
+    body, _ = split_bom(raw)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1251")

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from cjmkit import codes
 from cjmkit.codes import MAX_FILE_BYTES, Code
 from cjmkit.diagnostics import Diagnostic
-from cjmkit.encoding import split_bom
+from cjmkit.encoding import decode_table
 from cjmkit.errors import UsageError
 from cjmkit.loading.bounded import FileTooLarge, read_bounded
 from cjmkit.loading.validation import did_you_mean
@@ -72,15 +72,6 @@ class MetricsCsv:
 
 def problem(file: str, line: int, column: int, code: Code, message: str) -> Diagnostic:
     return Diagnostic(file, line, column, code.code, code.name, message)
-
-
-def _decode(raw: bytes) -> str:
-    body, _ = split_bom(raw)
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel in a Russian locale saves "CSV (semicolon delimited)" in Windows-1251.
-        return body.decode("cp1251")
 
 
 def _delimiter(text: str) -> str:
@@ -152,7 +143,7 @@ def parse_number(cell: str, *, decimal_comma: bool) -> tuple[int | float, str] |
 def read_metrics(path: pathlib.Path, display: str) -> MetricsCsv:
     """The rows of a metrics CSV that read well, and the problems of the others."""
     try:
-        text = _decode(read_bounded(path, MAX_FILE_BYTES))
+        text = decode_table(read_bounded(path, MAX_FILE_BYTES))
     except OSError as error:
         raise UsageError(f"cannot read {display}: {error.strerror or error}") from None
     except FileTooLarge:
