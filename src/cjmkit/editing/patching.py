@@ -1,0 +1,244 @@
+"""Bringing changed values back into a map's text, touching only the bytes of what changed.
+
+:func:`patch_text` takes the text, the plain values it holds and the values it should hold,
+and splices the difference in at the marks of ruamel's composer: a changed scalar is rewritten
+where it stands, a key or list item that went away loses its lines, a new one is written in
+block style at its siblings' indentation, after the sibling it follows. Comments, quoting,
+blank lines and line breaks of everything else stay as they were. Lists of mappings are
+matched item by item by ``id`` where every item has one, else by content, so an edited
+objection is edited in place rather than removed and added.
+
+The result is checked: it must read back as exactly the new values, or
+:class:`~cjmkit.editing.metrics.splicing.UnsupportedLayout` is raised and nothing is to be
+written. A collection written in flow style (``[a, b]``) that changes is rewritten whole,
+in flow style.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from cjmkit.editing import MAPPING_INDENT, SEQUENCE_OFFSET, compose, has_aliases, is_empty_scalar
+from cjmkit.editing.emit import block, flow, scalar
+from cjmkit.editing.metrics.splicing import MapEditor, Splice, UnsupportedLayout
+from cjmkit.loading.yaml_source import YamlProblems, parse_yaml
+
+#: Splice ranks: at one offset, insertions come before a removal or replacement that starts there.
+_REPLACE = 9
+
+
+def _identity(item: Any) -> str:
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return "id:" + str(item["id"])
+    return json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _similar(old: Any, new: Any) -> bool:
+    """Whether two list items are the same element edited (kept and patched, not replaced)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return old.get("id") == new.get("id") if "id" in old or "id" in new else True
+    return not isinstance(old, dict | list) and not isinstance(new, dict | list)
+
+
+class _Patcher(MapEditor):
+    def scalar_text(self, value: Any, node: Node) -> str:
+        return scalar(value, flow=self.in_flow(node))
+
+    def in_flow(self, node: Node) -> bool:
+        """Whether ``node`` stands inside ``[...]`` or ``{...}``: counted brackets on its line before it."""
+        line = self.text[self.starts[node.start_mark.line] : node.start_mark.index]
+        depth = sum(line.count(o) - line.count(c) for o, c in ("[]", "{}"))
+        return depth > 0
+
+    # --- values ---------------------------------------------------------------------------
+
+    def patch(self, node: Node, old: Any, new: Any, key: Node | None) -> None:
+        if old == new:
+            return
+        if isinstance(old, dict) and isinstance(new, dict) and isinstance(node, MappingNode):
+            if node.flow_style:
+                self.replace(node, flow(new))
+            else:
+                self.patch_mapping(node, old, new)
+        elif isinstance(old, list) and isinstance(new, list) and isinstance(node, SequenceNode):
+            if node.flow_style or not new:
+                self.replace_value(node, new, key)
+            else:
+                self.patch_sequence(node, old, new)
+        else:
+            self.replace_value(node, new, key)
+
+    def replace(self, node: Node, text: str) -> None:
+        end = node.end_mark.index
+        if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+            end = self.line_end(self.last_line(node, node.start_mark.line))
+        self.splices.append(Splice(node.start_mark.index, _REPLACE, end, text))
+
+    def replace_value(self, node: Node, new: Any, key: Node | None) -> None:
+        """A value replaced whole: a scalar where it stands, a collection in block style under its key."""
+        if not isinstance(new, dict | list) or not new:
+            if is_empty_scalar(node):
+                if key is None:
+                    raise UnsupportedLayout("an empty list item cannot be edited")
+                colon = self.text.index(":", key.end_mark.index)
+                self.splices.append(Splice(colon + 1, _REPLACE, colon + 1, " " + flow(new)))
+            elif isinstance(node, ScalarNode) or getattr(node, "flow_style", False) or self.in_flow(node):
+                self.replace(node, flow(new) if isinstance(new, dict | list) else self.scalar_text(new, node))
+            elif key is not None:
+                colon = self.text.index(":", key.end_mark.index)
+                end = self.line_end(self.last_line(node, key.start_mark.line))
+                self.splices.append(Splice(colon + 1, _REPLACE, end, " " + flow(new)))
+            else:
+                raise UnsupportedLayout("a list item changes its kind of value")
+            return
+        if self.in_flow(node) or key is None:
+            self.replace(node, flow(new))
+            return
+        colon = self.text.index(":", key.end_mark.index)
+        first = key.start_mark.line
+        end = self.line_end(self.last_line(node, first)) if not is_empty_scalar(node) else colon + 1
+        column = key.start_mark.column + (SEQUENCE_OFFSET if isinstance(new, list) else MAPPING_INDENT)
+        newline = self.line_break(first)
+        lines = block(new, column)
+        self.splices.append(Splice(colon + 1, _REPLACE, end, "".join(newline + line for line in lines)))
+
+    # --- mappings -------------------------------------------------------------------------
+
+    def patch_mapping(self, node: MappingNode, old: dict[str, Any], new: dict[str, Any]) -> None:
+        entries = {k.value: (k, v) for k, v in node.value if isinstance(k, ScalarNode)}
+        for name, (key, value) in entries.items():
+            if name not in new:
+                self.remove_entry(key, value)
+            elif name in old:
+                self.patch(value, old[name], new[name], key)
+        anchor: str | None = None
+        pending: list[str] = []
+        for name in new:
+            if name in entries:
+                if pending:
+                    self.add_entries(node, anchor, pending, new, before=name)
+                    pending = []
+                anchor = name
+            else:
+                pending.append(name)
+        if pending:
+            self.add_entries(node, anchor, pending, new, before=None)
+
+    def remove_entry(self, key: Node, value: Node) -> None:
+        first = key.start_mark.line
+        if self.text[self.starts[first] : key.start_mark.index].strip():
+            raise UnsupportedLayout("a key to remove shares its line with other text")
+        self.remove_lines(first, self.last_line(value, first))
+
+    def remove_lines(self, first: int, last: int) -> None:
+        start = self.starts[first]
+        end = self.starts[last + 1] if last + 1 < len(self.starts) else len(self.text)
+        self.splices.append(Splice(start, _REPLACE, end, ""))
+
+    def add_entries(
+        self, node: MappingNode, anchor: str | None, names: list[str], new: dict[str, Any], before: str | None
+    ) -> None:
+        """New keys after ``anchor`` (the kept key they follow), else before the key ``before``."""
+        first_key = node.value[0][0]
+        column = first_key.start_mark.column
+        lines = block({name: new[name] for name in names}, column)
+        if anchor is not None:
+            key, value = next((k, v) for k, v in node.value if k.value == anchor)
+            last = self.last_line(value, key.start_mark.line)
+            position = self.line_end(last)
+            newline = self.line_break(last)
+            self.splices.append(Splice(position, 1, position, "".join(newline + line for line in lines)))
+            return
+        key = next(k for k, _ in node.value if k.value == before)
+        line = key.start_mark.line
+        if self.text[self.starts[line] : key.start_mark.index].strip():
+            # The first key shares its line with the item's dash: the new keys go after it instead.
+            raise UnsupportedLayout("a key would go before the first key of a list item")
+        newline = self.line_break(line)
+        self.splices.append(
+            Splice(self.starts[line], 1, self.starts[line], "".join(x + newline for x in lines))
+        )
+
+    # --- sequences ------------------------------------------------------------------------
+
+    def patch_sequence(self, node: SequenceNode, old: list[Any], new: list[Any]) -> None:
+        items: list[Node] = list(node.value)
+        matcher = difflib.SequenceMatcher(
+            None, [_identity(x) for x in old], [_identity(x) for x in new], False
+        )
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                    self.patch(items[i], old[i], new[j], None)
+                continue
+            paired = 0
+            if tag == "replace":
+                while paired < min(i2 - i1, j2 - j1) and _similar(old[i1 + paired], new[j1 + paired]):
+                    self.patch(items[i1 + paired], old[i1 + paired], new[j1 + paired], None)
+                    paired += 1
+            for i in range(i1 + paired, i2):
+                self.remove_item(items[i])
+            if j1 + paired < j2:
+                self.insert_items(node, items, i1 + paired, new[j1 + paired : j2])
+
+    def dash_line(self, item: Node) -> tuple[int, int]:
+        dash = self.dash(item)
+        if dash is None:
+            raise UnsupportedLayout("a list item is laid out in a way this command does not edit")
+        return dash
+
+    def remove_item(self, item: Node) -> None:
+        line, _ = self.dash_line(item)
+        last = self.last_line(item, line)
+        if line > 0 and not self.lines[line - 1].strip() and self.blank_or_end(last + 1):
+            line -= 1  # the blank line that set the item apart goes with it
+        self.remove_lines(line, last)
+
+    def blank_or_end(self, line: int) -> bool:
+        return line >= len(self.lines) or not self.lines[line].strip()
+
+    def insert_items(self, node: SequenceNode, items: list[Node], at: int, values: list[Any]) -> None:
+        """New items before ``items[at]`` (after the previous item, which keeps its trailing comments)."""
+        line, column = self.dash_line(items[0])
+        # Items set apart by blank lines get one too.
+        spaced = len(items) > 1 and not self.lines[self.dash_line(items[1])[0] - 1].strip()
+        blocks = [block([value], column) for value in values]
+        if at > 0:
+            previous = items[at - 1]
+            last = self.last_line(previous, self.dash_line(previous)[0])
+            position = self.line_end(last)
+            newline = self.line_break(last)
+            gap = newline if spaced else ""
+            text = "".join(gap + "".join(newline + x for x in lines) for lines in blocks)
+            self.splices.append(Splice(position, 2, position, text))
+            return
+        newline = self.line_break(line)
+        gap = newline if spaced else ""
+        text = "".join("".join(x + newline for x in lines) + gap for lines in blocks)
+        self.splices.append(Splice(self.starts[line], 2, self.starts[line], text))
+
+
+def patch_text(text: str, old: Any, new: Any) -> str:
+    """``text`` (which reads as ``old``) edited to read as ``new``; UnsupportedLayout when it cannot."""
+    if has_aliases(text):
+        raise UnsupportedLayout("the map uses YAML aliases (*name), which this command does not edit")
+    root = compose(text)
+    if root is None:
+        raise UnsupportedLayout("the map holds no document")
+    patcher = _Patcher(text)
+    patcher.patch(root, old, new, None)
+    result = patcher.result()
+    try:
+        parsed = parse_yaml(result)
+    except YamlProblems as problems:
+        raise UnsupportedLayout(f"the edit would not parse ({problems.problems[0].message})") from None
+    if parsed is None or parsed.data != new:
+        raise UnsupportedLayout("the edit would not read back as the new values")
+    return result
+
+
+__all__ = ["patch_text"]
