@@ -517,9 +517,9 @@ def test_invalid_journey_reports_like_validate(tmp_path: pathlib.Path) -> None:
     ("args", "message"),
     [
         (["{mmd}", "-o", "{tmp}/out.txt"], "cannot tell which format"),
-        (["{yaml}", "-o", "-"], "give --to (mermaid, json, csv)"),
+        (["{yaml}", "-o", "-"], "give --to (yaml, mermaid, json, csv)"),
         (["{mmd}", "-o", "{tmp}/out.csv"], "cannot convert mermaid to csv"),
-        (["{yaml}", "-o", "{tmp}/out.yml"], "cannot convert yaml to yaml"),
+        (["{yaml}", "-o", "{tmp}/out.yml"], "is already a cjm journey file (`cjm fmt` formats it)"),
         (["{tmp}/notes.txt", "-o", "{tmp}/out.yaml"], "cannot tell the format of"),
         (["{tmp}/missing.mmd", "-o", "{tmp}/out.yaml"], "does not exist"),
         (["{tmp}", "-o", "{tmp}/out.yaml"], "is a directory"),

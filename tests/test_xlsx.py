@@ -26,7 +26,8 @@ def workbook(source: pathlib.Path, out: pathlib.Path, name: str) -> openpyxl.Wor
 
 def test_map_sheet_is_the_grid_of_the_yaml(tmp_path: pathlib.Path) -> None:
     book = workbook(EMAIL_SHOP, tmp_path, "email-shop-lifecycle")
-    assert book.sheetnames == ["Map", "Funnel", "KPIs"]
+    assert book.sheetnames == ["Map", "Funnel", "KPIs", "cjm"]
+    assert [book[name].sheet_state for name in book.sheetnames] == ["visible", "visible", "visible", "hidden"]
     grid = book["Map"]
     stages = yaml.safe_load(EMAIL_SHOP.read_text(encoding="utf-8"))["stages"]
     assert grid.cell(1, 1).value == "Stage"
@@ -55,7 +56,7 @@ def test_map_sheet_is_the_grid_of_the_yaml(tmp_path: pathlib.Path) -> None:
 
 def test_russian_map_has_russian_labels(tmp_path: pathlib.Path) -> None:
     book = workbook(FRONT_DOORS, tmp_path, "doors-homeowners")
-    assert book.sheetnames == ["Карта", "Воронка", "KPI"]
+    assert book.sheetnames == ["Карта", "Воронка", "KPI", "cjm"]
     grid = book["Карта"]
     assert grid.cell(1, 1).value == "Этап"
     assert grid.cell(2, 1).value == "Фаза" and grid.cell(3, 1).value == "Цель клиента"
@@ -140,8 +141,10 @@ def test_kpi_sheet_lists_the_kpis_with_a_met_formula(tmp_path: pathlib.Path) -> 
     stages = yaml.safe_load(EMAIL_SHOP.read_text(encoding="utf-8"))["stages"]
     expected = [(s["name"], k) for s in stages for k in s.get("kpis", [])]
     assert kpis.max_row == len(expected) + 1
-    assert [c.value for c in kpis[1]] == ["Stage", "KPI", "unit", "target", "actual", "direction", "result"]
+    assert [c.value for c in kpis[1]] == ["Stage", "KPI", "unit", "target", "actual", "direction", "result", "id"]
+    assert kpis.column_dimensions["H"].hidden
     stage, kpi = expected[0]
+    assert kpis["H2"].value == f"{stages[0]['id']}/{kpi['id']}"
     assert kpis["A2"].value == stage and kpis["B2"].value == kpi["name"] and kpis["D2"].value == kpi["target"]
     assert kpis["G2"].data_type == "f" and "E2>=D2" in kpis["G2"].value and "target met" in kpis["G2"].value
 

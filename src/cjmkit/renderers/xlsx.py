@@ -6,6 +6,12 @@ formulas (conversion, people lost, downstream conversion, revenue at stake), so 
 can change a number and see the result. "KPIs" lists the KPIs with a formula telling
 whether each meets its target.
 
+The workbook also carries what `cjm convert BOOK.xlsx --into MAP.yaml` needs to bring a
+client's edits back: a hidden last row of the grid, a hidden last column of the other sheets
+holding the ids of the stages and KPIs (so a renamed or moved stage is still recognised), and
+a hidden sheet "cjm" with the journey id and a fingerprint of the values the workbook was
+written from (:func:`fingerprint`).
+
 Everything taken from the map is written as a text or number value, never as a formula:
 text cells are typed as strings whatever they start with. The bytes are deterministic: the
 document properties carry a fixed date (the map's `updated`, else 2000-01-01) and the zip
@@ -15,7 +21,9 @@ entries a fixed timestamp. openpyxl is imported here only, when a workbook is re
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
+import json
 import re
 import zipfile
 from collections.abc import Sequence
@@ -35,6 +43,19 @@ _PERCENT = "0.0%"
 #: An emotion shows its sign: +1, 0, −2 (a real minus sign).
 _SIGNED = '+0;"\u2212"0;0'
 _WRAP_TOP = {"wrap_text": True, "vertical": "top"}
+#: The label of the hidden row and columns that hold ids, and the name of the hidden sheet.
+ID_LABEL = "id"
+META_SHEET = "cjm"
+#: The layout version written on the hidden sheet; a reader refuses one it does not know.
+LAYOUT = 1
+
+
+def fingerprint(view: JourneyView) -> str:
+    """A digest of the values a workbook is written from: the journey, its persona, segment and
+    channels (as the JSON export holds them) and the stages' target conversions."""
+    values = {"export": dict(view.export), "targets": [s.target_conversion for s in view.stages]}
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _text(value: str) -> str:
@@ -85,7 +106,16 @@ def _header(sheet: Worksheet, values: Sequence[str], color: str) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
 
 
-def _lanes(view: JourneyView, stage: StageView) -> list[tuple[str, object]]:
+def stage_header(stage: StageView) -> str:
+    """The grid's column header of a stage: its name, and its phase in brackets."""
+    return f"{stage.name}\n({stage.phase_label})" if stage.phase_label else stage.name
+
+
+def touchpoint_line(name: str, channel_name: str) -> str:
+    return f"{name} ({channel_name})"
+
+
+def lanes(view: JourneyView, stage: StageView) -> list[tuple[str, object]]:
     """The grid's rows for one stage: (lane label, cell value)."""
     labels = view.labels
     objections = [
@@ -118,7 +148,7 @@ def _lanes(view: JourneyView, stage: StageView) -> list[tuple[str, object]]:
         (labels["thoughts"], _lines(stage.thoughts)),
         (labels["expectations"], _lines(stage.expectations)),
         (labels["emotion"], stage.emotion),
-        (labels["touchpoints"], _lines([f"{t.name} ({t.channel_name})" for t in stage.touchpoints])),
+        (labels["touchpoints"], _lines([touchpoint_line(t.name, t.channel_name) for t in stage.touchpoints])),
         (labels["objections"], _lines(objections)),
         (labels["barriers"], _lines(barriers)),
         (labels["kpis"], _lines(kpis)),
@@ -131,12 +161,17 @@ def _map_sheet(sheet: Worksheet, view: JourneyView) -> None:
     from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped,unused-ignore]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped,unused-ignore]
 
-    headers = [view.labels["stage"]]
-    headers += [f"{s.name}\n({s.phase_label})" if s.phase_label else s.name for s in view.stages]
+    headers = [view.labels["stage"], *(stage_header(s) for s in view.stages)]
     _header(sheet, headers, view.brand.color)
     emotion_label = view.labels["emotion"]
+    id_row = 0
     for column, stage in enumerate(view.stages, start=2):
-        for row, (label, value) in enumerate(_lanes(view, stage), start=2):
+        rows = lanes(view, stage)
+        id_row = len(rows) + 2
+        if column == 2:
+            _put(sheet, id_row, 1, ID_LABEL)
+        _put(sheet, id_row, column, stage.id)
+        for row, (label, value) in enumerate(rows, start=2):
             if column == 2:
                 cell = _put(sheet, row, 1, label)
                 cell.font = Font(bold=True)
@@ -152,6 +187,7 @@ def _map_sheet(sheet: Worksheet, view: JourneyView) -> None:
                 cell.number_format = _SIGNED
                 cell.alignment = Alignment(horizontal="center", vertical="center")
                 cell.font = Font(bold=True)
+    sheet.row_dimensions[id_row].hidden = True
     sheet.column_dimensions["A"].width = 24
     for column in range(2, len(view.stages) + 2):
         sheet.column_dimensions[get_column_letter(column)].width = 32
@@ -203,7 +239,8 @@ def _funnel_sheet(sheet: Worksheet, view: JourneyView) -> None:
     _header(
         sheet,
         [labels["stage"], labels["entered"], labels["advanced"], labels["target_conversion"],
-         labels["conversion"], labels["lost"], labels["downstream_conversion"], labels["revenue_at_stake"]],
+         labels["conversion"], labels["lost"], labels["downstream_conversion"], labels["revenue_at_stake"],
+         ID_LABEL],
         view.brand.color,
     )  # fmt: skip
     stages = view.stages
@@ -215,6 +252,7 @@ def _funnel_sheet(sheet: Worksheet, view: JourneyView) -> None:
     for index, (stage, target) in enumerate(zip(stages, _targets(view), strict=True)):
         row = index + 2
         _put(sheet, row, 1, stage.name)
+        _put(sheet, row, 9, stage.id)
         if stage.funnel:
             _put(sheet, row, 2, stage.funnel.entered)
             _put(sheet, row, 3, stage.funnel.advanced)
@@ -242,6 +280,7 @@ def _funnel_sheet(sheet: Worksheet, view: JourneyView) -> None:
     sheet.column_dimensions["A"].width = 32
     for column in range(2, 9):
         sheet.column_dimensions[get_column_letter(column)].width = 16
+    sheet.column_dimensions["I"].hidden = True
     sheet.freeze_panes = "B2"
     sheet.page_setup.orientation = "landscape"
 
@@ -253,7 +292,7 @@ def _kpi_sheet(sheet: Worksheet, view: JourneyView) -> None:
     _header(
         sheet,
         [labels["stage"], labels["kpi"], labels["unit"], labels["target"], labels["actual"],
-         labels["direction"], labels["kpi_result"]],
+         labels["direction"], labels["kpi_result"], ID_LABEL],
         view.brand.color,
     )  # fmt: skip
     higher, lower = labels["higher_better"], labels["lower_better"]
@@ -265,6 +304,7 @@ def _kpi_sheet(sheet: Worksheet, view: JourneyView) -> None:
             row += 1
             _put(sheet, row, 1, stage.name)
             _put(sheet, row, 2, kpi.name)
+            _put(sheet, row, 8, f"{stage.id}/{kpi.id}")
             _put(sheet, row, 3, kpi.unit)
             shown = {"ratio": _PERCENT, "currency": money}.get(kpi.unit or "", "General")
             _put(sheet, row, 4, kpi.target).number_format = shown
@@ -278,7 +318,26 @@ def _kpi_sheet(sheet: Worksheet, view: JourneyView) -> None:
     widths = [32, 40, 10, 12, 12, 20, 20]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.column_dimensions["H"].hidden = True
     sheet.freeze_panes = "A2"
+
+
+def _meta_sheet(sheet: Worksheet, view: JourneyView) -> None:
+    """What the workbook was written from, for bringing its edits back into the map."""
+    for row, (key, value) in enumerate(
+        [
+            ("layout", LAYOUT),
+            ("journey", view.id),
+            ("locale", view.locale.code),
+            ("currency", view.currency or ""),
+            ("audience", view.audience),
+            ("fingerprint", fingerprint(view)),
+        ],
+        start=1,
+    ):
+        _put(sheet, row, 1, key)
+        _put(sheet, row, 2, value)
+    sheet.sheet_state = "hidden"
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -306,6 +365,7 @@ def render_xlsx(view: JourneyView) -> bytes:
     _map_sheet(grid, view)
     _funnel_sheet(workbook.create_sheet(view.labels["funnel"]), view)
     _kpi_sheet(workbook.create_sheet(view.labels["kpis"]), view)
+    _meta_sheet(workbook.create_sheet(META_SHEET), view)
     moment = datetime.datetime.combine(view.updated or _FIXED_DATE, datetime.time())
     properties = workbook.properties
     properties.created = moment
