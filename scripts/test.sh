@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Install cjmkit with its development tools into .venv, the programs the tests drive
-# (Graphviz's dot, Chromium), and run the whole test suite.
+# (Graphviz's dot, Chromium, LibreOffice Calc), and run the whole test suite.
 # Extra arguments go to pytest, e.g. scripts/test.sh -k schema  or  --update-golden
 source "$(dirname "$0")/bootstrap.sh" dev,pdf
 require_tool dot graphviz
 require_tool chromium chromium
 if ! .venv/bin/python -c 'import weasyprint' >/dev/null 2>&1; then
     apt_install libpango-1.0-0 libpangoft2-1.0-0 || die "WeasyPrint needs Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+fi
+# LibreOffice recalculates the workbooks' formulas the way a client's spreadsheet does (tests/test_spreadsheet.py).
+if ! command -v soffice >/dev/null 2>&1; then
+    apt_install --no-install-recommends libreoffice-calc-nogui ||
+        die "the workbook tests need LibreOffice: sudo apt-get install --no-install-recommends libreoffice-calc-nogui"
 fi
 # html-validate checks the rendered HTML (tests/test_a11y.py); a project-local npm install.
 HTML_VALIDATE_VERSION=10.2.1

@@ -9,7 +9,8 @@ import datetime
 import math
 from typing import Any
 
-_YAML11_WORDS = ("yes", "no", "y", "n", "on", "off", "true", "false", "null", "~")
+#: ``<<`` is the merge key of YAML 1.1, which a safe loader reads as a tag, not as text.
+_YAML11_WORDS = ("yes", "no", "y", "n", "on", "off", "true", "false", "null", "~", "<<")
 _FLOW_INDICATORS = ",[]{}"
 
 
@@ -92,15 +93,20 @@ def block(value: Any, indent: int) -> list[str]:
                 lines.append(f"{pad}- {inner[0][indent + 2 :]}")
                 lines += inner[1:]
             else:
-                lines.append(f"{pad}- {flow(item)}")
+                lines.append(f"{pad}- {_inline(item)}")
         return lines
     for key, item in value.items():
         if isinstance(item, dict | list) and item:
             lines.append(f"{pad}{scalar(key)}:")
             lines += block(item, indent + 2)
         else:
-            lines.append(f"{pad}{scalar(key)}: {flow(item)}")
+            lines.append(f"{pad}{scalar(key)}: {_inline(item)}")
     return lines
+
+
+def _inline(value: Any) -> str:
+    """A value on its key's or dash's line in block context: a scalar, or an empty ``[]``/``{}``."""
+    return flow(value) if isinstance(value, dict | list) else scalar(value)
 
 
 def comment_text(text: str) -> str:

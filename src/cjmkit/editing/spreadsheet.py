@@ -23,6 +23,7 @@ import copy
 import difflib
 import pathlib
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +67,8 @@ from cjmkit.interop.readers.workbook import (
 from cjmkit.loading.document import Document
 from cjmkit.output import Snapshot, WriteError
 
+#: How alike an edited line's subject must be to the old one to edit that element (difflib ratio).
+SIMILAR = 0.6
 #: Lists of mappings in a stage, the text key and the answer key their cell shows.
 PAIRS = {"objections": ("objection", "response"), "barriers": ("barrier", "recommendation")}
 
@@ -114,6 +117,8 @@ class _Merge:
         self.removed: set[str] = set()
         #: Fields each stage keeps from a client's workbook (they are not in it to edit).
         self.internal: dict[str, set[str]] = {}
+        #: Taking the workbook's side: its summaries of a map that changed since are not edits.
+        self.force = False
 
     def problem(self, grid: Grid, row: int, column: int, message: str) -> None:
         self.problems.append(cell_problem(self.display, grid, row, column, message))
@@ -127,7 +132,8 @@ class _Merge:
 
     # --- the grid ---------------------------------------------------------------------------
 
-    def grid(self) -> None:
+    def grid(self) -> bool:
+        """The grid's edits; False when its layout is broken (then the other sheets are not read)."""
         edited = read_map_grid(self.edited.grid, self.display)
         base = read_map_grid(self.base.grid, self.display)
         self.problems += edited.problems
@@ -139,7 +145,7 @@ class _Merge:
             if lane not in edited.lanes:
                 self.problem(grid, 0, 0, f"the lane {base.grid.text(row, 0)!r} was deleted; put the row back")
         if self.problems:
-            return
+            return False
         columns = {stage.id: stage for stage in base.stages}
         by_id = {stage["id"]: stage for stage in self.data["stages"]}
         order = [stage.id or "" for stage in base.stages]
@@ -150,7 +156,7 @@ class _Merge:
                 if seen and order.index(column.id) < order.index(seen[-1]):
                     message = "the stages were moved; change their order in the map file, not in the workbook"
                     self.problem(grid, 0, column.column, message)
-                    return
+                    return False
                 seen.append(column.id)
                 stage = by_id[column.id]
                 self.stage(edited, base, column, columns[column.id], stage)
@@ -159,6 +165,7 @@ class _Merge:
                 stages.append(self.new_stage(edited, column))
         self.removed = {identifier for identifier in order if identifier and identifier not in seen}
         self.data["stages"] = stages
+        return True
 
     def stage(
         self, edited: MapGrid, base: MapGrid, column: StageColumn, was: StageColumn, stage: dict[str, Any]
@@ -193,8 +200,15 @@ class _Merge:
     def lane(
         self, lane: str, stage: dict[str, Any], text: str, old: str, grid: Grid, row: int, column: int
     ) -> None:
-        if lane in SUMMARY_LANES:
-            self.problem(grid, row, column, f"this cell cannot be edited: {SUMMARY_LANES[lane]}")
+        if lane in self.internal.get(stage["id"], ()):
+            field_name = lane.replace("_", " ")
+            message = (
+                f"this stage's {field_name} are internal, not in a client's workbook; edit them in the map"
+            )
+            self.problem(grid, row, column, message)
+        elif lane in SUMMARY_LANES:
+            if not self.force:
+                self.problem(grid, row, column, f"this cell cannot be edited: {SUMMARY_LANES[lane]}")
         elif lane == "phase":
             self.set_phase(stage, text, grid, row, column)
         elif lane == "customer_goal":
@@ -209,7 +223,7 @@ class _Merge:
         elif lane == "touchpoints":
             self.touchpoints(stage, parse_items(text), parse_items(old), grid, row, column)
         else:
-            self.pairs(lane, stage, parse_items(text), parse_items(old))
+            self.pairs(lane, stage, parse_items(text), parse_items(old), grid, row, column)
 
     def channel(self, name: str | None, grid: Grid, row: int, column: int, line: str) -> str | None:
         if name is None:
@@ -235,49 +249,47 @@ class _Merge:
             )
             return
         result: list[dict[str, Any]] = []
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, lines, False).get_opcodes():
-            if tag == "equal":
-                result += old[i1:i2]
-                continue
-            paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-            for k in range(paired):
-                touchpoint = old[i1 + k]
-                name, channel = parse_touchpoint(lines[j1 + k])
-                _, old_channel = parse_touchpoint(old_lines[i1 + k])
-                touchpoint["name"] = name
-                if channel != old_channel:
-                    identifier = self.channel(channel, grid, row, column, lines[j1 + k])
-                    if identifier:
-                        touchpoint["channel"] = identifier
-                result.append(touchpoint)
-            for line in lines[j1 + paired : j2]:
-                name, channel = parse_touchpoint(line)
-                identifier = self.channel(channel, grid, row, column, line)
+        for was, now in _matched(old_lines, lines, lambda line: parse_touchpoint(line)[0]):
+            name, channel = parse_touchpoint(lines[now])
+            if was is None:
+                identifier = self.channel(channel, grid, row, column, lines[now])
                 result.append(
                     {"id": self.ids["touchpoint"].claim(name), "name": name, "channel": identifier or ""}
                 )
+                continue
+            touchpoint = old[was]
+            touchpoint["name"] = name
+            if channel != parse_touchpoint(old_lines[was])[1]:
+                identifier = self.channel(channel, grid, row, column, lines[now])
+                if identifier:
+                    touchpoint["channel"] = identifier
+            result.append(touchpoint)
         _put(stage, "touchpoints", result or None)
 
-    def pairs(self, lane: str, stage: dict[str, Any], lines: list[str], old_lines: list[str]) -> None:
+    def pairs(
+        self,
+        lane: str,
+        stage: dict[str, Any],
+        lines: list[str],
+        old_lines: list[str],
+        grid: Grid,
+        row: int,
+        column: int,
+    ) -> None:
         kind, answer_key = PAIRS[lane]
         old = stage.get(lane, [])
+        if len(old_lines) != len(old):
+            self.problem(
+                grid, row, column, f"the {lane} cannot be matched line by line; edit them in the map"
+            )
+            return
         result: list[dict[str, Any]] = []
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, lines, False).get_opcodes():
-            if tag == "equal":
-                result += old[i1:i2]
-                continue
-            paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-            for k in range(paired):
-                item = old[i1 + k]
-                text, answer = parse_pair(lines[j1 + k])
-                item["text"] = text
-                _put(item, answer_key, answer)
-                result.append(item)
-            for line in lines[j1 + paired : j2]:
-                text, answer = parse_pair(line)
-                added: dict[str, Any] = {"id": self.ids[kind].claim(text), "text": text}
-                _put(added, answer_key, answer)
-                result.append(added)
+        for was, now in _matched(old_lines, lines, lambda line: parse_pair(line)[0]):
+            text, answer = parse_pair(lines[now])
+            item: dict[str, Any] = old[was] if was is not None else {"id": self.ids[kind].claim(text)}
+            item["text"] = text
+            _put(item, answer_key, answer)
+            result.append(item)
         _put(stage, lane, result or None)
 
     def new_stage(self, edited: MapGrid, column: StageColumn) -> dict[str, Any]:
@@ -429,6 +441,31 @@ class _Merge:
                 self.problem(grid, row, column, str(error))
 
 
+def _matched(
+    old: list[str], new: list[str], subject: Callable[[str], str]
+) -> Iterator[tuple[int | None, int]]:
+    """The new lines in order, each with the old line it edits (None for an added line).
+
+    Lines that did not change keep their element; within a run of changed lines, a new line
+    edits the old one at its place when their subjects (a touchpoint's name, an objection's
+    text) are alike, so a retyped or extended name keeps its element and a line written over
+    another is a new element (the old one is removed).
+    """
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, False).get_opcodes():
+        if tag == "equal":
+            yield from zip(range(i1, i2), range(j1, j2), strict=True)
+            continue
+        for k, now in enumerate(range(j1, j2)):
+            was = i1 + k if tag == "replace" and k < i2 - i1 else None
+            yield (was if was is not None and _alike(subject(old[was]), subject(new[now])) else None), now
+
+
+def _alike(old: str, new: str) -> bool:
+    """A retyped or extended text, not another one written over it."""
+    old, new = old.casefold(), new.casefold()
+    return old in new or new in old or difflib.SequenceMatcher(None, old, new).ratio() >= SIMILAR
+
+
 def _put(values: dict[str, Any], key: str, value: Any) -> None:
     """Set a key, or remove it for no value (an emptied cell)."""
     if value is None:
@@ -541,8 +578,8 @@ def plan_merge(raw: bytes, display: str, map_path: pathlib.Path, *, force: bool 
     merge = _Merge(display, edited, base, copy.deepcopy(old), _channels(document, workspace))
     if audience == "client":
         merge.internal = {stage.id: set(stage.internal) for stage in document.journey.stages}
-    merge.grid()
-    if not merge.problems:
+    merge.force = force
+    if merge.grid():
         merge.funnel()
         merge.kpis()
     plan.warnings = merge.warnings
