@@ -439,3 +439,35 @@ def test_fields_kept_from_a_clients_workbook_cannot_be_filled_in_it(tmp_path: pa
     result = run_cjm("convert", str(team_path), "--into", str(journey))
     assert result.exit_code == 0, result.stderr
     assert "    thoughts:\n      - Looks nice\n" in journey.read_text(encoding="utf-8")
+
+
+JOURNEYS = sorted(
+    path.relative_to(EXAMPLES)
+    for path in EXAMPLES.rglob("*.yaml")
+    if path.name != "cjm.yaml" and "cjm: 1" in path.read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("relative", JOURNEYS, ids=str)
+def test_every_example_comes_back_unchanged_and_makes_a_valid_new_map(
+    tmp_path: pathlib.Path, relative: pathlib.Path
+) -> None:
+    examples = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, examples)
+    journey = examples / relative
+    before = journey.read_bytes()
+    out = tmp_path / "out"
+    assert run_cjm("render", str(journey), "--to", "xlsx", "--out", str(out)).exit_code == 0
+    (book,) = out.glob("*.xlsx")
+    result = run_cjm("convert", str(book), "--into", str(journey))
+    assert result.exit_code == 0, result.stderr
+    assert "no changes" in result.stdout and journey.read_bytes() == before
+    # a new map of the workbook, next to the original (under another id), validates in its workspace
+    copy = journey.with_name("copy-" + journey.name)
+    result = run_cjm("convert", str(book), "-o", str(copy))
+    assert result.exit_code == 0, result.stderr
+    text = copy.read_text(encoding="utf-8")
+    identifier = next(line for line in text.splitlines() if line.startswith("id: "))
+    copy.write_text(text.replace(identifier, "id: copy-of-the-map", 1), encoding="utf-8")
+    validated = run_cjm("validate", str(copy.parent))
+    assert validated.exit_code == 0, validated.stdout

@@ -259,6 +259,15 @@ def _new_kpis(book: Book, display: str, imported: Imported, figures: dict[str, S
         figures.setdefault(key, StageFigures()).kpis.append(kpi)
 
 
+def _insert_after(values: dict[str, Any], key: str, extra: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, value in values.items():
+        result[name] = value
+        if name == key:
+            result.update(extra)
+    return result
+
+
 def read_workbook(raw: bytes, display: str, source_name: str) -> Imported:
     """A new journey from a workbook in the layout of `cjm render --to xlsx`."""
     from cjmkit.interop.mermaid import title_from_file_name
@@ -285,8 +294,20 @@ def read_workbook(raw: bytes, display: str, source_name: str) -> Imported:
     imported.dropped += gathered.dropped
     if imported.diagnostics:
         imported.document = None
-    elif imported.document is not None and SLUG.fullmatch(book.meta.get("journey", "")):
-        imported.document["id"] = book.meta["journey"]
+    elif imported.document is not None:
+        document = imported.document
+        if SLUG.fullmatch(book.meta.get("journey", "")):
+            document["id"] = book.meta["journey"]
+        # the segment and persona the map was written for (ids of its workspace); a future
+        # map's state and baseline (its funnel may hold a target alone)
+        extra = {
+            key: book.meta[key] for key in ("segment", "persona") if SLUG.fullmatch(book.meta.get(key, ""))
+        }
+        if book.meta.get("state") == "future":
+            extra["state"] = "future"
+            if SLUG.fullmatch(book.meta.get("baseline", "")):
+                extra["baseline"] = book.meta["baseline"]
+        imported.document = _insert_after(document, "locale" if "locale" in document else "title", extra)
     return imported
 
 
