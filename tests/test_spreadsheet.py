@@ -56,7 +56,9 @@ def shop(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
     return journey, render(journey, tmp_path / "out", EMAIL)
 
 
-def test_a_text_a_number_and_a_row_come_back_and_nothing_else(shop: tuple[pathlib.Path, pathlib.Path]) -> None:
+def test_a_text_a_number_and_a_row_come_back_and_nothing_else(
+    shop: tuple[pathlib.Path, pathlib.Path],
+) -> None:
     journey, path = shop
     before = journey.read_text(encoding="utf-8")
     book = openpyxl.load_workbook(path)
@@ -64,7 +66,9 @@ def test_a_text_a_number_and_a_row_come_back_and_nothing_else(shop: tuple[pathli
     book["Funnel"]["B3"] = 4100  # a number: stage 2's customers entered
     kpis = book["KPIs"]
     row = kpis.max_row + 1  # a row added: a new KPI of stage 1
-    for column, value in enumerate(["Registration", "Quiz completion", "ratio", 0.3, 0.22, "higher is better"], 1):
+    for column, value in enumerate(
+        ["Registration", "Quiz completion", "ratio", 0.3, 0.22, "higher is better"], 1
+    ):
         kpis.cell(row, column, value)
     book.save(path)
 
@@ -157,8 +161,10 @@ def test_touchpoints_stages_and_answers_edited_in_the_grid(shop: tuple[pathlib.P
         "    emotion: -1",
     ]
     assert "        channel: email\n" in after.split("- id: loyalty-quiz", 1)[1][:80]
-    assert after.index("  - id: registration") < after.index("  - id: second-thoughts") < after.index(
-        "  - id: first-order"
+    assert (
+        after.index("  - id: registration")
+        < after.index("  - id: second-thoughts")
+        < after.index("  - id: first-order")
     )
     assert comments(after) == comments(before)
     assert run_cjm("validate", str(journey)).exit_code == 0
@@ -180,11 +186,19 @@ def test_a_removed_stage_column_removes_the_stage(shop: tuple[pathlib.Path, path
 @pytest.mark.parametrize(
     ("cell", "value", "message"),
     [
-        ("B8", "• Sign-up pop-up (Carrier pigeon)", "Map!B8: 'Sign-up pop-up (Carrier pigeon)': no channel is named"),
+        (
+            "B8",
+            "• Sign-up pop-up (Carrier pigeon)",
+            "Map!B8: 'Sign-up pop-up (Carrier pigeon)': no channel is named",
+        ),
         ("B8", "• Sign-up pop-up", "Map!B8: 'Sign-up pop-up': write the touchpoint's channel in brackets"),
         ("B7", 5, "Map!B7: the emotion 5 is not a whole number from -3 to 3"),
         ("B2", "Somewhere", "Map!B2: 'Somewhere' is not a phase"),
-        ("B11", "Pop-up sign-up rate: actual 9%", "Map!B11: this cell cannot be edited: the KPIs are read from"),
+        (
+            "B11",
+            "Pop-up sign-up rate: actual 9%",
+            "Map!B11: this cell cannot be edited: the KPIs are read from",
+        ),
         ("A14", "Mood", "Map!A14: the row 'Mood' is no lane of the grid"),
     ],
 )
@@ -278,7 +292,9 @@ def test_line_breaks_and_byte_order_mark_are_kept(shop: tuple[pathlib.Path, path
     assert b"      - Free returns, clearly said\r\n" in after
 
 
-def test_a_symlinked_map_stays_a_symlink(shop: tuple[pathlib.Path, pathlib.Path], tmp_path: pathlib.Path) -> None:
+def test_a_symlinked_map_stays_a_symlink(
+    shop: tuple[pathlib.Path, pathlib.Path], tmp_path: pathlib.Path
+) -> None:
     journey, path = shop
     link = journey.parent / "linked.yaml"
     link.symlink_to(journey.name)
@@ -339,7 +355,11 @@ def test_a_workbook_makes_a_new_map(shop: tuple[pathlib.Path, pathlib.Path], tmp
     target = tmp_path / "new.yaml"
     result = run_cjm("convert", str(path), "-o", str(target))
     assert result.exit_code == 0, result.stderr
-    assert "mapped 5 stages" in result.stderr and "23 touchpoints" in result.stderr and "14 KPIs" in result.stderr
+    assert (
+        "mapped 5 stages" in result.stderr
+        and "23 touchpoints" in result.stderr
+        and "14 KPIs" in result.stderr
+    )
     assert "Map!A13: lane 'Evidence'" in result.stderr
     assert run_cjm("validate", str(target)).exit_code == 0
     first = target.read_bytes()
@@ -400,7 +420,9 @@ def test_libreoffice_computes_the_growth_points_cjm_computes(
     computed = recalculated(path, tmp_path)["Funnel"]
     revenue = {computed.cell(r, 9).value: computed.cell(r, 8).value for r in range(2, 7)}
     expected = growth_revenue(journey)
-    assert expected and all(revenue[stage] == pytest.approx(value, abs=0.01) for stage, value in expected.items())
+    assert expected and all(
+        revenue[stage] == pytest.approx(value, abs=0.01) for stage, value in expected.items()
+    )
     assert computed["E3"].value == pytest.approx(1170 / 3900)
 
     # what if the first order converted 45 %: the client types it, the workbook recomputes,
@@ -420,7 +442,9 @@ def test_libreoffice_computes_the_growth_points_cjm_computes(
 def test_fields_kept_from_a_clients_workbook_cannot_be_filled_in_it(tmp_path: pathlib.Path) -> None:
     journey = copy_example(tmp_path, "email-shop") / "journey.yaml"
     text = journey.read_text(encoding="utf-8")
-    journey.write_text(text.replace("    name: Registration\n", "    name: Registration\n    internal: [thoughts]\n"))
+    journey.write_text(
+        text.replace("    name: Registration\n", "    name: Registration\n    internal: [thoughts]\n")
+    )
     path = render(journey, tmp_path / "out", EMAIL)  # for the client: the internal thoughts are not in it
     book = openpyxl.load_workbook(path)
     assert book["Map"]["B5"].value is None
@@ -430,7 +454,9 @@ def test_fields_kept_from_a_clients_workbook_cannot_be_filled_in_it(tmp_path: pa
     assert result.exit_code == 1
     assert "Map!B5: this stage's thoughts are internal, not in a client's workbook" in result.stderr
     # a team workbook holds them, and they can be edited there
-    team = run_cjm("render", str(journey), "--to", "xlsx", "--out", str(tmp_path / "team"), "--audience", "team")
+    team = run_cjm(
+        "render", str(journey), "--to", "xlsx", "--out", str(tmp_path / "team"), "--audience", "team"
+    )
     assert team.exit_code == 0, team.stderr
     team_path = tmp_path / "team" / f"{EMAIL}.xlsx"
     book = openpyxl.load_workbook(team_path)
@@ -470,4 +496,20 @@ def test_every_example_comes_back_unchanged_and_makes_a_valid_new_map(
     identifier = next(line for line in text.splitlines() if line.startswith("id: "))
     copy.write_text(text.replace(identifier, "id: copy-of-the-map", 1), encoding="utf-8")
     validated = run_cjm("validate", str(copy.parent))
+    assert validated.exit_code == 0, validated.stdout
+
+
+def test_hostile_cells_come_back_as_inert_text(shop: tuple[pathlib.Path, pathlib.Path]) -> None:
+    journey, path = shop
+    book = openpyxl.load_workbook(path)
+    book["Map"]["B3"] = "Goal \u202eevil\u200b"  # a bidi override and a zero-width space
+    book["Map"]["C3"] = '=HYPERLINK("http://x","click")'  # typed as a formula by the client
+    book.save(path)
+    result = run_cjm("convert", str(path), "--into", str(journey))
+    assert result.exit_code == 0, result.stderr
+    assert "\u202e" not in result.stdout and "\\u202e" in result.stdout
+    text = journey.read_text(encoding="utf-8")
+    assert '    customer_goal: "Goal \\u202eevil\\u200b"\n' in text
+    assert '    customer_goal: "=HYPERLINK(\\"http://x\\",\\"click\\")"\n' in text
+    validated = run_cjm("validate", str(journey))
     assert validated.exit_code == 0, validated.stdout

@@ -141,7 +141,16 @@ def test_kpi_sheet_lists_the_kpis_with_a_met_formula(tmp_path: pathlib.Path) -> 
     stages = yaml.safe_load(EMAIL_SHOP.read_text(encoding="utf-8"))["stages"]
     expected = [(s["name"], k) for s in stages for k in s.get("kpis", [])]
     assert kpis.max_row == len(expected) + 1
-    assert [c.value for c in kpis[1]] == ["Stage", "KPI", "unit", "target", "actual", "direction", "result", "id"]
+    assert [c.value for c in kpis[1]] == [
+        "Stage",
+        "KPI",
+        "unit",
+        "target",
+        "actual",
+        "direction",
+        "result",
+        "id",
+    ]
     assert kpis.column_dimensions["H"].hidden
     stage, kpi = expected[0]
     assert kpis["H2"].value == f"{stages[0]['id']}/{kpi['id']}"

@@ -46,7 +46,9 @@ def double_quoted(text: str) -> str:
     for char in text:
         if char in _ESCAPES:
             escaped.append(_ESCAPES[char])
-        elif _printable(char):
+        elif _printable(char) and (char.isprintable() or char == " "):
+            # format characters (bidi overrides, zero-width) are written escaped: a reviewer
+            # reading the file sees them
             escaped.append(char)
         else:
             code = ord(char)  # every character above U+FFFF is printable
