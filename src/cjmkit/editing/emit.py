@@ -51,8 +51,10 @@ def double_quoted(text: str) -> str:
             # reading the file sees them
             escaped.append(char)
         else:
-            code = ord(char)  # every character above U+FFFF is printable
-            escaped.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
+            code = ord(char)  # above U+FFFF: an unassigned or format character, eight digits
+            escaped.append(
+                f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+            )
     return '"' + "".join(escaped) + '"'
 
 
