@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -372,7 +373,7 @@ def read_mermaid(raw: bytes, file: str) -> MermaidReading:
 # --- Mermaid -> cjm -------------------------------------------------------------------------
 
 
-class _Ids:
+class Ids:
     """Ids unique within one kind: a repeated candidate gets -2, -3 ... (in linear time overall)."""
 
     def __init__(self) -> None:
@@ -390,12 +391,18 @@ class _Ids:
         return identifier
 
 
-def _locale(journey: MermaidJourney) -> str:
-    """``ru`` when most letters of the diagram are Cyrillic, else ``en``."""
-    texts = [journey.title or "", *(s.name or "" for s in journey.sections), *(t.name for t in journey.tasks)]
+def text_locale(texts: Iterable[str]) -> str:
+    """``ru`` when most letters of the texts are Cyrillic, else ``en``."""
     letters = [char for text in texts for char in text if char.isalpha()]
     cyrillic = sum(1 for char in letters if "CYRILLIC" in unicodedata.name(char, ""))
     return "ru" if letters and cyrillic * 2 > len(letters) else "en"
+
+
+def _locale(journey: MermaidJourney) -> str:
+    """``ru`` when most letters of the diagram are Cyrillic, else ``en``."""
+    return text_locale(
+        [journey.title or "", *(s.name or "" for s in journey.sections), *(t.name for t in journey.tasks)]
+    )
 
 
 def title_from_file_name(name: str) -> str:
@@ -423,7 +430,7 @@ def journey_document(journey: MermaidJourney, source_name: str) -> dict[str, Any
     if actors:
         document["persona"] = {"id": slugify(actors[0]) or "persona", "name": actors[0]}
     document["channels"] = [{"id": CHANNEL_ID, "name": CHANNEL_NAMES[locale]}]
-    stage_ids, touchpoint_ids = _Ids(), _Ids()
+    stage_ids, touchpoint_ids = Ids(), Ids()
     stages: list[dict[str, Any]] = []
     count = 0
     for position, section in enumerate(journey.sections, 1):
@@ -491,9 +498,21 @@ def _double_quoted(text: str) -> str:
     return '"' + "".join(escaped) + '"'
 
 
+def _float(value: float) -> str:
+    """A finite float that every YAML parser reads back as the same float (a dot before any exponent)."""
+    if not math.isfinite(value):
+        raise TypeError(f"no YAML form for {value}")
+    text = repr(value)
+    if "." not in text and "e" in text:
+        text = text.replace("e", ".0e", 1)
+    return text
+
+
 def _scalar(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise TypeError(f"no YAML form for {type(value).__name__}")
+    if isinstance(value, float):
+        return _float(value)
     if isinstance(value, int):
         return str(value)
     return value if _yaml_plain_is_safe(value) else _double_quoted(value)
