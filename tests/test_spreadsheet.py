@@ -192,7 +192,7 @@ def test_a_removed_stage_column_removes_the_stage(shop: tuple[pathlib.Path, path
             "Map!B8: 'Sign-up pop-up (Carrier pigeon)': no channel is named",
         ),
         ("B8", "• Sign-up pop-up", "Map!B8: 'Sign-up pop-up': write the touchpoint's channel in brackets"),
-        ("B7", 5, "Map!B7: the emotion 5 is not a whole number from -3 to 3"),
+        ("B7", 3, "Map!B7: the emotion 3 is not a whole number from -2 to 2"),
         ("B2", "Somewhere", "Map!B2: 'Somewhere' is not a phase"),
         (
             "B11",
@@ -390,7 +390,10 @@ def test_a_csv_grid_exported_by_a_spreadsheet_makes_a_new_map(
         assert f"lane '{lane}'" in result.stderr
     assert run_cjm("validate", str(target)).exit_code == 0
     text = target.read_text(encoding="utf-8")
-    assert "title: Grid" in text and "  - id: registration" not in text and "  - id: first-order" in text
+    # no hidden ids in the CSV: ids are made of the names ("First use and review", id review in the map)
+    assert (
+        "title: Grid" in text and "  - id: first-use-and-review\n" in text and "  - id: review\n" not in text
+    )
 
 
 # --- formulas, as a spreadsheet program computes them -------------------------------------------

@@ -72,5 +72,9 @@ def format_path(parts: tuple[str | int, ...]) -> str:
 
 
 def plural(count: int, word: str) -> str:
-    """``3 files``, ``1 file``: English counts in messages and summaries."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """``3 files``, ``1 file``, ``2 opportunities``: English counts in messages and summaries."""
+    if count == 1:
+        return f"{count} {word}"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return f"{count} {word[:-1]}ies"
+    return f"{count} {word}s"

@@ -20,4 +20,6 @@ def decode_table(raw: bytes) -> str:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        return body.decode("cp1251")
+        # Bytes Windows-1251 leaves undefined (0x98) only occur in a file that is no text at
+        # all; they read as U+FFFD and the reader then says what it expected.
+        return body.decode("cp1251", errors="replace")

@@ -8,5 +8,12 @@ class CjmError(Exception):
     exit_code = 2
 
 
+class BadInput(CjmError):
+    """The input cannot be used at all (a file over the size cjm reads): exit 1, as for any
+    input that is not what it should be."""
+
+    exit_code = 1
+
+
 class UsageError(CjmError):
     """The command was called wrongly (missing path, nothing to check ...)."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from cjmkit import codes
 from cjmkit.codes import MAX_FILE_BYTES as MAX_JOURNEY_BYTES
 from cjmkit.diagnostics import Diagnostic, Severity
-from cjmkit.errors import CjmError, UsageError
+from cjmkit.errors import BadInput, CjmError, UsageError
 from cjmkit.interop.importing import Imported, Reader
 from cjmkit.loading.bounded import FileTooLarge, read_bounded
 from cjmkit.registry import Registry
@@ -161,7 +161,7 @@ def read_input(path: pathlib.Path) -> bytes:
     except OSError as error:
         raise CjmError(f"cannot read {path}: {error.strerror or error}") from None
     except FileTooLarge:
-        raise CjmError(f"cannot read {path}: it is over {MAX_JOURNEY_BYTES} bytes") from None
+        raise BadInput(f"cannot read {path}: it is over {MAX_JOURNEY_BYTES} bytes; nothing written") from None
 
 
 def _sized(text: str, display: str, conversion: Conversion) -> Conversion:

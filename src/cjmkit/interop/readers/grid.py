@@ -251,20 +251,20 @@ def parse_items(text: Any) -> list[str]:
 
 
 def parse_emotion(value: Any) -> int | None:
-    """A whole number from -3 to 3, signed as the workbook shows it (``+1``, ``−2``)."""
+    """A whole number from -2 to 2, signed as the workbook shows it (``+1``, ``−2``)."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise CellError("the emotion is a whole number from -3 to 3")
+        raise CellError("the emotion is a whole number from -2 to 2")
     if isinstance(value, int | float):
         number = float(value)
     else:
         try:
             number = float(normal(value).translate(_SIGNS).replace(",", "."))
         except ValueError:
-            raise CellError(f"the emotion {normal(value)!r} is not a number from -3 to 3") from None
-    if not number.is_integer() or not -3 <= number <= 3:
-        raise CellError(f"the emotion {value!r} is not a whole number from -3 to 3")
+            raise CellError(f"the emotion {normal(value)!r} is not a number from -2 to 2") from None
+    if not number.is_integer() or not -2 <= number <= 2:
+        raise CellError(f"the emotion {value!r} is not a whole number from -2 to 2")
     return int(number)
 
 
