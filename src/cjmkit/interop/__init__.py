@@ -228,8 +228,8 @@ def imported_conversion(imported: Imported, display: str, name: str, sources: di
     """The journey file of an import, or why there is none."""
     from pydantic import ValidationError
 
+    from cjmkit.editing.emit import dump_yaml
     from cjmkit.interop.importing import refusal
-    from cjmkit.interop.mermaid import dump_yaml
     from cjmkit.models import Journey
 
     if imported.document is None:

@@ -1,7 +1,7 @@
 """Importing journeys written in other tools' shapes: the contract every reader keeps.
 
 A reader turns the text (or bytes) of a foreign file into the plain values of a cjm journey
-(``dict`` in the format's canonical key order, as :func:`cjmkit.interop.mermaid.dump_yaml`
+(``dict`` in the format's canonical key order, as :func:`cjmkit.editing.emit.dump_yaml`
 writes it) and accounts for everything it met: what it mapped, by kind, and every piece of
 the source it could not map, with where it stands and why. Nothing is dropped silently;
 nothing is invented (a map without a field the format requires gets a placeholder that

@@ -31,6 +31,7 @@ from typing import Any
 from cjmkit import codes
 from cjmkit.codes import Code
 from cjmkit.diagnostics import Diagnostic, Severity
+from cjmkit.editing.emit import comment_text, dump_yaml
 from cjmkit.escaping import KEYWORD_GUARD as KEYWORD_GUARD  # re-exported: escaping lives there
 from cjmkit.escaping import mermaid
 from cjmkit.models import Journey, Touchpoint
@@ -460,98 +461,6 @@ def journey_document(journey: MermaidJourney, source_name: str) -> dict[str, Any
     return document
 
 
-def _yaml_plain_is_safe(text: str) -> bool:
-    """Whether ``text`` reads back as the same string in every YAML 1.1 and 1.2 parser when unquoted."""
-    return bool(
-        text
-        and text == text.strip()
-        and text[0] not in "-?:,[]{}#&*!|>'\"%@`+.~=0123456789"
-        and text.lower() not in ("yes", "no", "y", "n", "on", "off", "true", "false", "null")
-        and ": " not in text
-        and " #" not in text
-        and not text.endswith(":")
-        and all(char.isprintable() for char in text)
-    )
-
-
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
-
-
-def _yaml_printable(char: str) -> bool:
-    """Characters YAML allows raw in a double-quoted scalar; line-break look-alikes and BOM are escaped."""
-    code = ord(char)
-    if char in "\x85\u2028\u2029\ufeff":
-        return False
-    return 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
-
-
-def _double_quoted(text: str) -> str:
-    escaped: list[str] = []
-    for char in text:
-        if char in _ESCAPES:
-            escaped.append(_ESCAPES[char])
-        elif _yaml_printable(char):
-            escaped.append(char)
-        else:
-            code = ord(char)  # every character above U+FFFF is printable
-            escaped.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}")
-    return '"' + "".join(escaped) + '"'
-
-
-def _float(value: float) -> str:
-    """A finite float that every YAML parser reads back as the same float (a dot before any exponent)."""
-    if not math.isfinite(value):
-        raise TypeError(f"no YAML form for {value}")
-    text = repr(value)
-    if "." not in text and "e" in text:
-        text = text.replace("e", ".0e", 1)
-    return text
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise TypeError(f"no YAML form for {type(value).__name__}")
-    if isinstance(value, float):
-        return _float(value)
-    if isinstance(value, int):
-        return str(value)
-    return value if _yaml_plain_is_safe(value) else _double_quoted(value)
-
-
-def _emit(mapping: dict[str, Any], indent: int, lines: list[str]) -> None:
-    pad = " " * indent
-    for key, value in mapping.items():
-        if isinstance(value, dict):
-            lines.append(f"{pad}{key}:")
-            _emit(value, indent + 2, lines)
-        elif isinstance(value, list):
-            if not value:
-                lines.append(f"{pad}{key}: []")
-                continue
-            lines.append(f"{pad}{key}:")
-            for item in value:
-                if isinstance(item, dict):
-                    first = len(lines)
-                    _emit(item, indent + 4, lines)
-                    lines[first] = f"{pad}  - {lines[first][indent + 4 :]}"
-                else:
-                    lines.append(f"{pad}  - {_scalar(item)}")
-        else:
-            lines.append(f"{pad}{key}: {_scalar(value)}")
-
-
-def _comment_text(text: str) -> str:
-    return "".join(char if char.isprintable() else " " for char in _flat(text))
-
-
-def dump_yaml(document: dict[str, Any], comments: list[str]) -> str:
-    """Block-style YAML, 2-space indent, lists of mappings as ``  - key: ...``; text is quoted
-    whenever a plain scalar could be misread by any YAML parser. Deterministic and fast."""
-    lines = [f"# {_comment_text(line)}" for line in comments]
-    _emit(document, 0, lines)
-    return "\n".join(lines) + "\n"
-
-
 def mermaid_to_yaml(journey: MermaidJourney, source_name: str) -> str:
     """A valid cjm journey file (YAML text) for a Mermaid journey read from ``source_name``."""
     document = journey_document(journey, source_name)
@@ -593,7 +502,7 @@ def journey_to_mermaid(journey: Journey, source_name: str | None = None) -> str:
     """A Mermaid ``journey`` diagram of a cjm journey: a section per stage, a task per touchpoint."""
     lines = ["journey"]
     if source_name:
-        lines.append(f"    %% Converted by cjm convert from {_comment_text(source_name)}")
+        lines.append(f"    %% Converted by cjm convert from {comment_text(source_name)}")
     lines.append(f"    title {mermaid_text(journey.title)}")
     if journey.description:
         lines.append(f"    accDescr: {mermaid_text(journey.description)}")
