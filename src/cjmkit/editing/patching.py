@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from typing import Any
 
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cjmkit.editing import MAPPING_INDENT, SEQUENCE_OFFSET, compose, has_aliases, is_empty_scalar
@@ -27,8 +29,12 @@ from cjmkit.editing.emit import block, flow, scalar
 from cjmkit.editing.metrics.splicing import MapEditor, Splice, UnsupportedLayout
 from cjmkit.loading.yaml_source import YamlProblems, parse_yaml
 
-#: Splice ranks: at one offset, insertions come before a removal or replacement that starts there.
-_REPLACE = 9
+#: Splice ranks: at one offset, insertions come before a removal or replacement that starts there,
+#: and an insertion into a deeper collection before one into a collection around it (an item
+#: appended to a mapping's last list goes before a key added after that list).
+_REPLACE = 1000
+#: What may follow a key's value (or colon) on its line: a comment, which stays when the value is replaced.
+_COMMENT_AFTER = re.compile(r"[ \t]*#.*")
 
 
 def _identity(item: Any) -> str:
@@ -41,10 +47,18 @@ def _similar(old: Any, new: Any) -> bool:
     """Whether two list items are the same element edited (kept and patched, not replaced)."""
     if isinstance(old, dict) and isinstance(new, dict):
         return old.get("id") == new.get("id") if "id" in old or "id" in new else True
+    if isinstance(old, list) and isinstance(new, list):
+        return True
     return not isinstance(old, dict | list) and not isinstance(new, dict | list)
 
 
 class _Patcher(MapEditor):
+    #: How many collections deep the value being patched is.
+    depth = 0
+
+    def insertion_rank(self) -> int:
+        return _REPLACE - self.depth
+
     def scalar_text(self, value: Any, node: Node) -> str:
         return scalar(value, flow=self.in_flow(node))
 
@@ -59,9 +73,18 @@ class _Patcher(MapEditor):
     def patch(self, node: Node, old: Any, new: Any, key: Node | None) -> None:
         if old == new:
             return
+        self.depth += 1
+        try:
+            self.patch_value(node, old, new, key)
+        finally:
+            self.depth -= 1
+
+    def patch_value(self, node: Node, old: Any, new: Any, key: Node | None) -> None:
         if isinstance(old, dict) and isinstance(new, dict) and isinstance(node, MappingNode):
             if node.flow_style:
                 self.replace(node, flow(new))
+            elif not new:
+                self.replace_value(node, new, key)
             else:
                 self.patch_mapping(node, old, new)
         elif isinstance(old, list) and isinstance(new, list) and isinstance(node, SequenceNode):
@@ -84,27 +107,43 @@ class _Patcher(MapEditor):
             if is_empty_scalar(node):
                 if key is None:
                     raise UnsupportedLayout("an empty list item cannot be edited")
-                colon = self.text.index(":", key.end_mark.index)
-                self.splices.append(Splice(colon + 1, _REPLACE, colon + 1, " " + flow(new)))
+                self.put_value(key, node, " " + flow(new))
             elif isinstance(node, ScalarNode) or getattr(node, "flow_style", False) or self.in_flow(node):
                 self.replace(node, flow(new) if isinstance(new, dict | list) else self.scalar_text(new, node))
             elif key is not None:
-                colon = self.text.index(":", key.end_mark.index)
-                end = self.line_end(self.last_line(node, key.start_mark.line))
-                self.splices.append(Splice(colon + 1, _REPLACE, end, " " + flow(new)))
+                self.put_value(key, node, " " + flow(new))
             else:
                 raise UnsupportedLayout("a list item changes its kind of value")
             return
-        if self.in_flow(node) or key is None:
+        if self.in_flow(node) or getattr(node, "flow_style", False) or key is None:
             self.replace(node, flow(new))
             return
+        column = key.start_mark.column + (SEQUENCE_OFFSET if isinstance(new, list) else MAPPING_INDENT)
+        newline = self.line_break(key.start_mark.line)
+        lines = block(new, column)
+        self.put_value(key, node, "".join(newline + line for line in lines), below=True)
+
+    def put_value(self, key: Node, node: Node, text: str, below: bool = False) -> None:
+        """``key``'s value replaced by ``text``: after the colon, or ``below`` the key's line.
+        A comment on the key's line stays there."""
         colon = self.text.index(":", key.end_mark.index)
         first = key.start_mark.line
-        end = self.line_end(self.last_line(node, first)) if not is_empty_scalar(node) else colon + 1
-        column = key.start_mark.column + (SEQUENCE_OFFSET if isinstance(new, list) else MAPPING_INDENT)
-        newline = self.line_break(first)
-        lines = block(new, column)
-        self.splices.append(Splice(colon + 1, _REPLACE, end, "".join(newline + line for line in lines)))
+        end = colon + 1 if is_empty_scalar(node) else self.line_end(self.last_line(node, first))
+        rest = self.line_end(first)
+        after = colon + 1  # where what may follow the value on the key's line starts
+        # A scalar on the key's line (the composer places an empty one at the next token).
+        if isinstance(node, ScalarNode) and node.style not in ("|", ">") and not is_empty_scalar(node):
+            after = max(after, node.end_mark.index) if node.end_mark.line == first else after
+        if not _COMMENT_AFTER.fullmatch(self.text[after:rest]):
+            self.splices.append(Splice(colon + 1, _REPLACE, end, text))
+        elif below:
+            if after > colon + 1:
+                self.splices.append(Splice(colon + 1, _REPLACE, after, ""))
+            self.splices.append(Splice(rest, _REPLACE, max(rest, end), text))
+        else:
+            self.splices.append(Splice(colon + 1, _REPLACE, after, text))
+            if end > rest:
+                self.splices.append(Splice(rest, _REPLACE, end, ""))
 
     # --- mappings -------------------------------------------------------------------------
 
@@ -142,26 +181,27 @@ class _Patcher(MapEditor):
     def add_entries(
         self, node: MappingNode, anchor: str | None, names: list[str], new: dict[str, Any], before: str | None
     ) -> None:
-        """New keys after ``anchor`` (the kept key they follow), else before the key ``before``."""
+        """New keys after ``anchor`` (the kept key they follow), else before the key ``before``
+        (after it when it stands on a list item's dash line)."""
         first_key = node.value[0][0]
         column = first_key.start_mark.column
         lines = block({name: new[name] for name in names}, column)
-        if anchor is not None:
-            key, value = next((k, v) for k, v in node.value if k.value == anchor)
-            last = self.last_line(value, key.start_mark.line)
-            position = self.line_end(last)
-            newline = self.line_break(last)
-            self.splices.append(Splice(position, 1, position, "".join(newline + line for line in lines)))
-            return
-        key = next(k for k, _ in node.value if k.value == before)
-        line = key.start_mark.line
-        if self.text[self.starts[line] : key.start_mark.index].strip():
+        if anchor is None:
+            key = next(k for k, _ in node.value if k.value == before)
+            line = key.start_mark.line
+            if not self.text[self.starts[line] : key.start_mark.index].strip():
+                newline = self.line_break(line)
+                text = "".join(x + newline for x in lines)
+                self.splices.append(Splice(self.starts[line], self.insertion_rank(), self.starts[line], text))
+                return
             # The first key shares its line with the item's dash: the new keys go after it instead.
-            raise UnsupportedLayout("a key would go before the first key of a list item")
-        newline = self.line_break(line)
-        self.splices.append(
-            Splice(self.starts[line], 1, self.starts[line], "".join(x + newline for x in lines))
-        )
+            anchor = before
+        key, value = next((k, v) for k, v in node.value if k.value == anchor)
+        last = self.last_line(value, key.start_mark.line)
+        position = self.line_end(last)
+        newline = self.line_break(last)
+        text = "".join(newline + line for line in lines)
+        self.splices.append(Splice(position, self.insertion_rank(), position, text))
 
     # --- sequences ------------------------------------------------------------------------
 
@@ -214,19 +254,24 @@ class _Patcher(MapEditor):
             newline = self.line_break(last)
             gap = newline if spaced else ""
             text = "".join(gap + "".join(newline + x for x in lines) for lines in blocks)
-            self.splices.append(Splice(position, 2, position, text))
+            self.splices.append(Splice(position, self.insertion_rank(), position, text))
             return
         newline = self.line_break(line)
         gap = newline if spaced else ""
         text = "".join("".join(x + newline for x in lines) + gap for lines in blocks)
-        self.splices.append(Splice(self.starts[line], 2, self.starts[line], text))
+        self.splices.append(Splice(self.starts[line], self.insertion_rank(), self.starts[line], text))
 
 
 def patch_text(text: str, old: Any, new: Any) -> str:
     """``text`` (which reads as ``old``) edited to read as ``new``; UnsupportedLayout when it cannot."""
-    if has_aliases(text):
-        raise UnsupportedLayout("the map uses YAML aliases (*name), which this command does not edit")
-    root = compose(text)
+    try:
+        if has_aliases(text):
+            raise UnsupportedLayout("the map uses YAML aliases (*name), which this command does not edit")
+        root = compose(text)
+    except YAMLError as error:
+        # The reader takes a few layouts (a tab after a value) that the composer with marks refuses.
+        found = getattr(error, "problem", None) or error
+        raise UnsupportedLayout(f"the map is laid out in a way this command cannot edit ({found})") from None
     if root is None:
         raise UnsupportedLayout("the map holds no document")
     patcher = _Patcher(text)
