@@ -201,8 +201,16 @@ def test_mermaid_from_dev_zero_is_refused(folder: pathlib.Path) -> None:
     big = folder / "big.mmd"
     big.write_bytes(b"journey\n" + b"%%" * MAX_FILE_BYTES)
     result = run_cjm("convert", str(big), "-o", str(folder / "out.yaml"))
-    assert result.exit_code == 2
-    assert "over" in result.stderr
+    assert result.exit_code == 1  # bad input, like a map over the limit (V007)
+    assert "over" in result.stderr and not (folder / "out.yaml").exists()
+
+
+def test_a_metrics_csv_over_the_limit_is_bad_input(folder: pathlib.Path) -> None:
+    big = folder / "metrics.csv"
+    big.write_bytes(b"journey,stage,field,value\n" + b"#" * MAX_FILE_BYTES)
+    result = run_cjm("metrics", "import", str(big), str(folder))
+    assert result.exit_code == 1
+    assert f"is over {MAX_FILE_BYTES} bytes; nothing written" in result.stderr
 
 
 # --- 3. a syntax error at the end of a long file is found quickly -----------------------------------

@@ -14,7 +14,7 @@ from cjmkit import codes
 from cjmkit.codes import MAX_FILE_BYTES, Code
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.encoding import decode_table
-from cjmkit.errors import UsageError
+from cjmkit.errors import BadInput, UsageError
 from cjmkit.loading.bounded import FileTooLarge, read_bounded
 from cjmkit.loading.validation import did_you_mean
 from cjmkit.models.base import MAX_MAGNITUDE as FORMAT_MAX_MAGNITUDE
@@ -147,7 +147,7 @@ def read_metrics(path: pathlib.Path, display: str) -> MetricsCsv:
     except OSError as error:
         raise UsageError(f"cannot read {display}: {error.strerror or error}") from None
     except FileTooLarge:
-        raise UsageError(f"cannot read {display}: it is over {MAX_FILE_BYTES} bytes") from None
+        raise BadInput(f"cannot read {display}: it is over {MAX_FILE_BYTES} bytes; nothing written") from None
     delimiter = _delimiter(text)
     # The reader is given the physical lines, so that its `line_num` indexes them.
     lines = io.StringIO(text, newline="").readlines()
