@@ -26,8 +26,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cjmkit.editing import MAPPING_INDENT, SEQUENCE_OFFSET, compose, has_aliases, is_empty_scalar
 from cjmkit.editing.emit import block, flow, scalar
-from cjmkit.editing.metrics.splicing import MapEditor, Splice, UnsupportedLayout
-from cjmkit.loading.yaml_source import YamlProblems, parse_yaml
+from cjmkit.editing.metrics.splicing import MapEditor, Splice, UnsupportedLayout, check_edit
 
 #: Splice ranks: at one offset, insertions come before a removal or replacement that starts there,
 #: and an insertion into a deeper collection before one into a collection around it (an item
@@ -277,12 +276,7 @@ def patch_text(text: str, old: Any, new: Any) -> str:
     patcher = _Patcher(text)
     patcher.patch(root, old, new, None)
     result = patcher.result()
-    try:
-        parsed = parse_yaml(result)
-    except YamlProblems as problems:
-        raise UnsupportedLayout(f"the edit would not parse ({problems.problems[0].message})") from None
-    if parsed is None or parsed.data != new:
-        raise UnsupportedLayout("the edit would not read back as the new values")
+    check_edit(result, new, "the edit would not read back as the new values")
     return result
 
 

@@ -19,6 +19,7 @@ from cjmkit.editing.metrics.splicing import (
     Entry,
     MapEditor,
     UnsupportedLayout,
+    check_edit,
     mapping_entry,
     sequence_item,
 )
@@ -26,7 +27,7 @@ from cjmkit.encoding import BOM, split_bom
 from cjmkit.errors import UsageError
 from cjmkit.loading.document import Document, load_document
 from cjmkit.loading.validation import did_you_mean
-from cjmkit.loading.yaml_source import YamlPath, YamlProblems, parse_yaml
+from cjmkit.loading.yaml_source import YamlPath
 from cjmkit.output import Snapshot, WriteError, check_writable, write_atomic
 from cjmkit.project import Project
 from cjmkit.project.checks import check_journey
@@ -255,7 +256,7 @@ def _plan_document(
     if not changed:
         return
     text = editor.result()
-    _check_edit(text, expected)
+    check_edit(text, expected, "the edit would change more than the targeted values")
     problems = _validate(document, text, project, changed, csv_display)
     if problems:
         plan.problems += problems
@@ -336,16 +337,6 @@ def _old_text(editor: MapEditor, root: Node | None, path: YamlPath, old: Any) ->
     if isinstance(node, ScalarNode) and not is_empty_scalar(node):
         return editor.source(node)
     return str(old)
-
-
-def _check_edit(text: str, expected: Any) -> None:
-    """The edited text must read exactly as the old one with the new values."""
-    try:
-        parsed = parse_yaml(text)
-    except YamlProblems as problems:
-        raise UnsupportedLayout(f"the edit would not parse ({problems.problems[0].message})") from None
-    if parsed is None or parsed.data != expected:
-        raise UnsupportedLayout("the edit would change more than the targeted values")
 
 
 def _validate(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -14,6 +15,18 @@ Entry = tuple[str, str | list[tuple[str, str]]]
 
 class UnsupportedLayout(Exception):
     """The map is written in a way the import cannot edit safely."""
+
+
+def check_edit(text: str, expected: Any, otherwise: str) -> None:
+    """The edited text must read exactly as ``expected``; UnsupportedLayout(``otherwise``) if not."""
+    from cjmkit.loading.yaml_source import YamlProblems, parse_yaml
+
+    try:
+        parsed = parse_yaml(text)
+    except YamlProblems as problems:
+        raise UnsupportedLayout(f"the edit would not parse ({problems.problems[0].message})") from None
+    if parsed is None or parsed.data != expected:
+        raise UnsupportedLayout(otherwise)
 
 
 @dataclass(order=True)
