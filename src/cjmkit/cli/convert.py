@@ -11,15 +11,19 @@ import typer
 from cjmkit.cli.common import examples, guarded, say
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Diagnostic
 from cjmkit.errors import UsageError
-from cjmkit.interop import FILE_FORMATS, STDOUT
+from cjmkit.interop import FILE_FORMATS, OUTPUT_FORMATS, STDOUT
 from cjmkit.terminal import visible_lines
 
 if TYPE_CHECKING:
     from enum import StrEnum as FileFormatChoice
+    from enum import StrEnum as OutputChoice
 
     from cjmkit.interop.importing import Imported
 else:
+    import enum
+
     FileFormatChoice = FILE_FORMATS.choices("FileFormatChoice")
+    OutputChoice = enum.StrEnum("OutputChoice", {name: name for name in OUTPUT_FORMATS})
 
 EPILOG = examples(
     "cjm convert docs/user-journey.mmd -o maps/onboarding.yaml   # import a Mermaid journey",
@@ -75,17 +79,22 @@ def convert(
         ),
     ] = None,
     to: Annotated[
-        FileFormatChoice | None,
+        OutputChoice | None,
         typer.Option(
             "--to",
             "-t",
-            help=FILE_FORMATS.help("Output format (default: from the OUT extension):"),
+            help="Output format (default: from the OUT extension): yaml (a cjm journey file), mermaid,"
+            " json or csv.",
             show_default=False,
         ),
     ] = None,
     source_format: Annotated[
         FileFormatChoice | None,
-        typer.Option("--from", help="Input format (default: from the IN extension).", show_default=False),
+        typer.Option(
+            "--from",
+            help=FILE_FORMATS.help("Input format (default: from the IN extension):"),
+            show_default=False,
+        ),
     ] = None,
     into: Annotated[
         pathlib.Path | None,

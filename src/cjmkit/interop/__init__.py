@@ -59,6 +59,10 @@ FILE_FORMATS.register(
     "xlsx", "an Excel workbook of `cjm render --to xlsx` to import (.xlsx)", FileFormat((".xlsx",), ("yaml",))
 )
 STDOUT = "-"
+#: What `cjm convert` writes: every format some input converts to.
+OUTPUT_FORMATS: tuple[str, ...] = tuple(
+    dict.fromkeys(target for name in FILE_FORMATS for target in FILE_FORMATS[name].converts_to)
+)
 
 #: The readers of each format that imports, tried in order (``module:attribute`` of a list of
 #: :class:`cjmkit.interop.importing.Reader`); a cjm journey file is read before any of them.
@@ -293,6 +297,7 @@ def _from_journey(path: pathlib.Path, target: str) -> Conversion:
 __all__ = [
     "FILE_FORMATS",
     "IMPORTERS",
+    "OUTPUT_FORMATS",
     "STDOUT",
     "Conversion",
     "FileFormat",
