@@ -295,7 +295,8 @@ SPACED = "stages:\n  - id: a\n\n  - id: b\n\n  - id: c\n# end\n"
             "stages:\n  - id: a\n\n  - id: b\n\n  - id: c\n\n  - id: x\n# end\n",
         ),
         (lambda s: s.pop(1), "stages:\n  - id: a\n\n  - id: c\n# end\n"),
-        (lambda s: s.pop(2), "stages:\n  - id: a\n\n  - id: b\n\n# end\n"),
+        (lambda s: s.pop(2), "stages:\n  - id: a\n\n  - id: b\n# end\n"),
+        (lambda s: s.pop(0), "stages:\n  - id: b\n\n  - id: c\n# end\n"),
     ],
 )
 def test_items_set_apart_by_blank_lines(change: Callable[[list[Any]], Any], expected: str) -> None:

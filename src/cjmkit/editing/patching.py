@@ -233,12 +233,13 @@ class _Patcher(MapEditor):
     def remove_item(self, item: Node) -> None:
         line, _ = self.dash_line(item)
         last = self.last_line(item, line)
-        if line > 0 and not self.lines[line - 1].strip() and self.blank_or_end(last + 1):
-            line -= 1  # the blank line that set the item apart goes with it
+        # The blank line that set the item apart goes with it: the one above it, or, for an item
+        # right under its key, the one below it.
+        if line > 0 and not self.lines[line - 1].strip():
+            line -= 1
+        elif last + 1 < len(self.lines) - 1 and not self.lines[last + 1].strip():
+            last += 1
         self.remove_lines(line, last)
-
-    def blank_or_end(self, line: int) -> bool:
-        return line >= len(self.lines) or not self.lines[line].strip()
 
     def insert_items(self, node: SequenceNode, items: list[Node], at: int, values: list[Any]) -> None:
         """New items before ``items[at]`` (after the previous item, which keeps its trailing comments)."""
