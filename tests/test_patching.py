@@ -87,9 +87,27 @@ def test_literal_block_scalar_is_replaced_up_to_its_last_line() -> None:
     assert patched(text, lambda d: d.update(text="flat")) == "text: flat\n\nnext: 1\n"
 
 
-def test_folded_block_scalar_becomes_a_quoted_scalar() -> None:
-    text = "note: >-\n  one\n  two\nnext: 1\n"
-    assert patched(text, lambda d: d.update(note="a\nb")) == 'note: "a\\nb"\nnext: 1\n'
+def test_text_of_several_lines_becomes_a_literal_block() -> None:
+    text = "note: >-\n  one\n  two\nnext: 1\nitems:\n  - x\n  - y\nlist: [a]\n"
+    result = patched(text, lambda d: d.update(note="a\n\nb", items=["x", "y1\ny2"], extra="p\nq"))
+    assert result == (
+        "note: |-\n  a\n\n  b\nnext: 1\nitems:\n  - x\n  - |-\n    y1\n    y2\n"
+        "list: [a]\nextra: |-\n  p\n  q\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value", "expected"),
+    [
+        ("note: old  # keep\n", "note", "a\nb", 'note: "a\\nb"  # keep\n'),  # a comment after it
+        ("note: old\n", "note", " a\nb", 'note: " a\\nb"\n'),  # would need an indentation indicator
+        ("note: old\n", "note", "a\nb\n", 'note: "a\\nb\\n"\n'),  # a final line break
+        ("note: old\n", "note", "a \nb", 'note: "a \\nb"\n'),  # a trailing space
+        ("list: [old]\n", "list", ["a\nb"], 'list: ["a\\nb"]\n'),  # in flow style
+    ],
+)
+def test_text_a_literal_block_cannot_hold_is_quoted(text: str, key: str, value: Any, expected: str) -> None:
+    assert patched(text, lambda d: d.update({key: value})) == expected
 
 
 def test_numbers_keep_their_comment() -> None:

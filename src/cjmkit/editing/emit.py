@@ -77,6 +77,19 @@ def scalar(value: Any, *, flow: bool = False) -> str:
     raise TypeError(f"no YAML form for {type(value).__name__}")
 
 
+def literal(text: str) -> list[str] | None:
+    """The lines of a text of several lines as a literal block (``|-`` then the lines, to be
+    indented under their key or dash), or None when one cannot hold it exactly (a line that
+    starts with a space or ends with one, a character that is not printable, a final line break).
+    """
+    if "\n" not in text or not text or text[0] in " \n" or text.endswith("\n"):
+        return None
+    lines = text.split("\n")
+    if any(line != line.rstrip() or not line.isprintable() for line in lines):
+        return None
+    return ["|-", *lines]
+
+
 def flow(value: Any) -> str:
     """A value in flow style, on one line: ``{id: a, names: [x, "y, z"]}``."""
     if isinstance(value, dict):
@@ -96,6 +109,9 @@ def block(value: Any, indent: int) -> list[str]:
                 inner = block(item, indent + 2)
                 lines.append(f"{pad}- {inner[0][indent + 2 :]}")
                 lines += inner[1:]
+            elif isinstance(item, str) and (text := literal(item)):
+                lines.append(f"{pad}- {text[0]}")
+                lines += [f"{pad}  {line}" if line else "" for line in text[1:]]
             else:
                 lines.append(f"{pad}- {_inline(item)}")
         return lines
@@ -103,6 +119,9 @@ def block(value: Any, indent: int) -> list[str]:
         if isinstance(item, dict | list) and item:
             lines.append(f"{pad}{scalar(key)}:")
             lines += block(item, indent + 2)
+        elif isinstance(item, str) and (text := literal(item)):
+            lines.append(f"{pad}{scalar(key)}: {text[0]}")
+            lines += [f"{pad}  {line}" if line else "" for line in text[1:]]
         else:
             lines.append(f"{pad}{scalar(key)}: {_inline(item)}")
     return lines
@@ -125,4 +144,13 @@ def dump_yaml(document: dict[str, Any], comments: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["block", "comment_text", "double_quoted", "dump_yaml", "flow", "plain_is_safe", "scalar"]
+__all__ = [
+    "block",
+    "comment_text",
+    "double_quoted",
+    "dump_yaml",
+    "flow",
+    "literal",
+    "plain_is_safe",
+    "scalar",
+]

@@ -25,7 +25,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cjmkit.editing import MAPPING_INDENT, SEQUENCE_OFFSET, compose, has_aliases, is_empty_scalar
-from cjmkit.editing.emit import block, flow, scalar
+from cjmkit.editing.emit import block, flow, literal, scalar
 from cjmkit.editing.metrics.splicing import MapEditor, Splice, UnsupportedLayout, check_edit
 
 #: Splice ranks: at one offset, insertions come before a removal or replacement that starts there,
@@ -107,6 +107,12 @@ class _Patcher(MapEditor):
                 if key is None:
                     raise UnsupportedLayout("an empty list item cannot be edited")
                 self.put_value(key, node, " " + flow(new))
+            elif (
+                isinstance(node, ScalarNode)
+                and isinstance(new, str)
+                and self.replace_with_literal(node, new, key)
+            ):
+                pass
             elif isinstance(node, ScalarNode) or getattr(node, "flow_style", False) or self.in_flow(node):
                 self.replace(node, flow(new) if isinstance(new, dict | list) else self.scalar_text(new, node))
             elif key is not None:
@@ -121,6 +127,27 @@ class _Patcher(MapEditor):
         newline = self.line_break(key.start_mark.line)
         lines = block(new, column)
         self.put_value(key, node, "".join(newline + line for line in lines), below=True)
+
+    def replace_with_literal(self, node: ScalarNode, new: str, key: Node | None) -> bool:
+        """A text of several lines as a literal block (``|-``) where the scalar stands, indented
+        under its key or dash; False (nothing done) where one cannot stand there."""
+        lines = literal(new)
+        if lines is None or self.in_flow(node):
+            return False
+        if key is not None:
+            column = key.start_mark.column + MAPPING_INDENT
+        elif (dash := self.dash(node)) is not None:
+            column = dash[1] + SEQUENCE_OFFSET
+        else:
+            return False
+        last = self.last_line(node, node.start_mark.line)
+        end = self.line_end(last) if node.style in ("|", ">") else node.end_mark.index
+        if self.text[end : self.line_end(last)].strip():
+            return False  # a comment after the value would become part of the text
+        newline = self.line_break(last)
+        body = "".join(newline + (" " * column + line if line else "") for line in lines[1:])
+        self.splices.append(Splice(node.start_mark.index, _REPLACE, end, lines[0] + body))
+        return True
 
     def put_value(self, key: Node, node: Node, text: str, below: bool = False) -> None:
         """``key``'s value replaced by ``text``: after the colon, or ``below`` the key's line.
