@@ -63,6 +63,15 @@ def test_numbers_money_dates_and_durations_follow_the_locale() -> None:
     assert ru.quantity(0.17, "ratio") == "17\u00a0%" and ru.quantity(45, "percent") == "45\u00a0%"
 
 
+def test_extreme_figures_are_formatted_whole() -> None:
+    # A KPI actual 10^26 times its target: a percent beyond the 28 digits of the default
+    # decimal context, which Babel rounds in (found by tests/test_fuzz.py).
+    en = Translator("en")
+    assert en.percent(-1e26) == "-" + "10,000,000,000,000,000,000,000,000,000%"
+    assert en.number(1e30) == "1,000,000,000,000,000,000,000,000,000,000"
+    assert en.money(1e20, "GBP") == "£100,000,000,000,000,000,000"
+
+
 def test_a_message_is_translated_when_shown() -> None:
     message = msg("Persona")
     assert message.render(Translator("ru")) == "Персона" and str(message) == "Persona"

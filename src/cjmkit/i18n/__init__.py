@@ -15,7 +15,9 @@ catalogue is first read or a number first formatted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import decimal
 import functools
 import gettext
 import io
@@ -62,6 +64,12 @@ def translations(code: str) -> gettext.NullTranslations:
     return merged
 
 
+def _wide_decimals() -> contextlib.AbstractContextManager[decimal.Context]:
+    """Room for every digit of a float: Babel rounds in the current decimal context, whose 28
+    digits a ratio of extreme figures (a KPI actual 10^26 times its target) exceeds."""
+    return decimal.localcontext(prec=400)
+
+
 #: KPI units shown as a duration: the value is in seconds.
 _DURATION_PARTS = (("duration-hour", 3600), ("duration-minute", 60))
 
@@ -87,25 +95,28 @@ class Translator:
         from babel.numbers import format_decimal
 
         pattern = "#,##0" + ("." + ("0" if fixed else "#") * digits if digits > 0 else "")
-        text = format_decimal(round(value, digits) + 0.0, format=pattern, locale=self.code)
+        with _wide_decimals():
+            text = format_decimal(round(value, digits) + 0.0, format=pattern, locale=self.code)
         return "0" if text in ("-0", "\u22120") else text
 
     def percent(self, ratio: float, digits: int = 1) -> str:
         """``0,6 %`` / ``0.6%``: the locale's percent pattern with up to ``digits`` decimals."""
         from babel.numbers import format_percent
 
-        return format_percent(
-            round(ratio, digits + 2) + 0.0, format=_percent_pattern(self.code, digits), locale=self.code
-        )
+        with _wide_decimals():
+            return format_percent(
+                round(ratio, digits + 2) + 0.0, format=_percent_pattern(self.code, digits), locale=self.code
+            )
 
     def money(self, value: float, currency: str) -> str:
         """``45 000 ₽`` / ``RUB 45,000``: whole units, the locale's currency pattern."""
         from babel.numbers import format_currency
 
-        text = format_currency(
-            round(value) + 0.0, currency, format=_money_pattern(self.code), currency_digits=False,
-            locale=self.code,
-        )  # fmt: skip
+        with _wide_decimals():
+            text = format_currency(
+                round(value) + 0.0, currency, format=_money_pattern(self.code), currency_digits=False,
+                locale=self.code,
+            )  # fmt: skip
         return _currency_spacing(text)
 
     def date(self, value: datetime.date) -> str:
