@@ -516,3 +516,19 @@ def test_hostile_cells_come_back_as_inert_text(shop: tuple[pathlib.Path, pathlib
     assert '    customer_goal: "=HYPERLINK(\\"http://x\\",\\"click\\")"\n' in text
     validated = run_cjm("validate", str(journey))
     assert validated.exit_code == 0, validated.stdout
+
+
+def test_a_cell_typed_with_line_breaks_comes_back_as_a_literal_block(
+    shop: tuple[pathlib.Path, pathlib.Path],
+) -> None:
+    journey, path = shop
+    book = openpyxl.load_workbook(path)
+    book["Map"]["B3"] = "Get a discount\nand follow a store she likes"  # Alt+Enter in the cell
+    book.save(path)
+    result = run_cjm("convert", str(path), "--into", str(journey))
+    assert result.exit_code == 0, result.stderr
+    text = journey.read_text(encoding="utf-8")
+    assert (
+        "    customer_goal: |-\n      Get a discount\n      and follow a store she likes\n    actions:\n"
+        in text
+    )
