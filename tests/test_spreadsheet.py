@@ -532,3 +532,19 @@ def test_a_cell_typed_with_line_breaks_comes_back_as_a_literal_block(
         "    customer_goal: |-\n      Get a discount\n      and follow a store she likes\n    actions:\n"
         in text
     )
+
+
+def test_an_overwritten_formula_is_a_warning_and_not_brought_back(
+    shop: tuple[pathlib.Path, pathlib.Path],
+) -> None:
+    journey, path = shop
+    before = journey.read_bytes()
+    book = openpyxl.load_workbook(path)
+    book["Funnel"]["E3"] = 0.5  # the conversion typed over its formula
+    book["KPIs"]["G2"] = "fine"
+    book.save(path)
+    result = run_cjm("convert", str(path), "--into", str(journey))
+    assert result.exit_code == 0, result.stderr
+    assert "warning C104 Funnel!E3: computed from entered, advanced, target" in result.stderr
+    assert "warning C104 KPIs!G2: computed from target, actual and direction" in result.stderr
+    assert "no changes" in result.stdout and journey.read_bytes() == before

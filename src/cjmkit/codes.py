@@ -38,8 +38,8 @@ FAMILIES = {
     ),
     "C": Family(
         "Import (C): `cjm convert` from Markdown, JSON, YAML, CSV and Excel files",
-        "Errors: nothing is written. C0xx: reading the file; C1xx: bringing a workbook's or"
-        " grid's edits back into a map (reported at the sheet and cell, e.g. `Map!D7`).",
+        "Errors, except the warning C104: nothing is written. C0xx: reading the file; C1xx:"
+        " bringing a workbook's edits back into a map (reported at the sheet and cell, e.g. `Map!D7`).",
     ),
     "I": Family(
         "Metrics import (I): `cjm metrics import`",
@@ -124,6 +124,12 @@ STALE_WORKBOOK = Code(
     "The map changed since the workbook was written from it; write a new workbook or use `--force`.",
 )
 INVALID_EDIT = Code("C103", "invalid-edit", "The workbook's edits would make the map invalid.")
+COMPUTED_CELL = Code(
+    "C104",
+    "computed-cell",
+    "A computed cell (a formula of the workbook) was overwritten; it is not brought back.",
+    Severity.WARNING,
+)
 
 # --- metrics import --------------------------------------------------------------------------------
 

@@ -123,12 +123,17 @@ class _Merge:
     def problem(self, grid: Grid, row: int, column: int, message: str) -> None:
         self.problems.append(cell_problem(self.display, grid, row, column, message))
 
-    def warn(self, grid: Grid, row: int, column: int, message: str) -> None:
-        found = cell_problem(self.display, grid, row, column, message)
-        self.warnings.append(
-            Diagnostic(found.file, found.line, found.column, found.code, found.name, found.message,
-                       severity=Severity.WARNING)
-        )  # fmt: skip
+    def computed(self, edited: Grid, base: Grid, row: int, was: int, columns: range, inputs: str) -> None:
+        """A warning for each formula cell of a row that was overwritten: it is not map data."""
+        code = codes.COMPUTED_CELL
+        for column in columns:
+            if normal(edited.value(row, column)) != normal(base.value(was, column)):
+                where = edited.where(row, column)
+                message = f"{where}: computed from {inputs}; change those, this is not brought back"
+                self.warnings.append(
+                    Diagnostic(self.display, row + 1, column + 1, code.code, code.name, message,
+                               severity=Severity.WARNING)
+                )  # fmt: skip
 
     # --- the grid ---------------------------------------------------------------------------
 
@@ -341,6 +346,15 @@ class _Merge:
             was = rows.get(identifier)
             if was is None and not any(edited.text(row, c) for c in range(0, 4)):
                 continue
+            if was is not None:
+                self.computed(
+                    edited,
+                    base,
+                    row,
+                    was,
+                    range(4, 8),
+                    "entered, advanced, target and the average order value",
+                )
             changed = [
                 c for c in FUNNEL_FIELDS
                 if normal(edited.value(row, c)) != (normal(base.value(was, c)) if was is not None else "")
@@ -393,6 +407,7 @@ class _Merge:
             was = rows.get(identifier)
             if was is not None:
                 seen.add(identifier)
+                self.computed(edited, base, row, was, range(6, 7), "target, actual and direction")
                 changed = [
                     c for c in KPI_FIELDS if normal(edited.value(row, c)) != normal(base.value(was, c))
                 ]
