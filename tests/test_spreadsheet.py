@@ -548,3 +548,22 @@ def test_an_overwritten_formula_is_a_warning_and_not_brought_back(
     assert "warning C104 Funnel!E3: computed from entered, advanced, target" in result.stderr
     assert "warning C104 KPIs!G2: computed from target, actual and direction" in result.stderr
     assert "no changes" in result.stdout and journey.read_bytes() == before
+
+
+def test_a_sheet_the_client_added_is_said_to_be_not_read(
+    shop: tuple[pathlib.Path, pathlib.Path], tmp_path: pathlib.Path
+) -> None:
+    journey, path = shop
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Notes")["A1"] = "Call Maya on Monday"
+    book["Map"]["B3"] = "A goal from the client"
+    book.save(path)
+    merged = run_cjm("convert", str(path), "--into", str(journey))
+    assert merged.exit_code == 0, merged.stderr
+    assert "not read: the sheet 'Notes', which is none of the workbook's layout" in merged.stderr
+    created = run_cjm("convert", str(path), "-o", str(tmp_path / "new.yaml"))
+    assert created.exit_code == 0, created.stderr
+    assert (
+        "sheet 'Notes': the whole sheet (it is none of the sheets of the CJM workbook layout)"
+        in created.stderr
+    )

@@ -212,6 +212,8 @@ def _merge(book: pathlib.Path, into: pathlib.Path, *, dry_run: bool, force: bool
             plan = plan_merge(raw, str(book), into, force=force)
             if plan.warnings:
                 _print(plan.warnings, "")
+            for sheet in plan.unread:
+                say(f"not read: the sheet {sheet!r}, which is none of the workbook's layout", err=True)
             if plan.problems:
                 for problem in plan.problems:
                     _print([problem], plan.sources.get(problem.file, ""))

@@ -84,6 +84,8 @@ class MergePlan:
     update: FileUpdate | None = None
     #: Text per file for excerpts under the problems.
     sources: dict[str, str] = field(default_factory=dict)
+    #: Sheets of the workbook that are none of the layout's: not read.
+    unread: list[str] = field(default_factory=list)
 
     def write(self) -> None:
         if self.problems or self.update is None:
@@ -588,6 +590,7 @@ def plan_merge(raw: bytes, display: str, map_path: pathlib.Path, *, force: bool 
         if message:
             plan.problems.append(_problem(display, codes.STALE_WORKBOOK, message))
             return plan
+    plan.unread = edited.unread
     base = read_book(render_xlsx(view))
     old = document.data
     merge = _Merge(display, edited, base, copy.deepcopy(old), _channels(document, workspace))

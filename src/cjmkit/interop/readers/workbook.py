@@ -56,6 +56,8 @@ class Book:
     #: What the hidden "cjm" sheet says: layout, journey, locale, fingerprint.
     meta: dict[str, str] = field(default_factory=dict)
     title: str = ""
+    #: Sheets of the workbook that are none of the layout's (a client's notes ...): not read.
+    unread: list[str] = field(default_factory=list)
 
 
 def _check_zip(raw: bytes) -> None:
@@ -118,6 +120,7 @@ def read_book(raw: bytes) -> Book:
         kpis=_grid(found["kpis"]) if "kpis" in found else None,
         meta=meta,
         title=title,
+        unread=[s.title for s in workbook.worksheets if s.title != META_SHEET and s not in found.values()],
     )
 
 
@@ -290,6 +293,10 @@ def read_workbook(raw: bytes, display: str, source_name: str) -> Imported:
     title = book.title or title_from_file_name(source_name)
     imported = grid_document(grid, display, title, figures, economics)
     imported.shape = "Excel workbook"
+    for sheet in book.unread:
+        imported.drop(
+            f"sheet {sheet!r}", "the whole sheet", "it is none of the sheets of the CJM workbook layout"
+        )
     imported.diagnostics = [*gathered.diagnostics, *imported.diagnostics]
     imported.dropped += gathered.dropped
     if imported.diagnostics:
