@@ -8,12 +8,13 @@ import os
 import pathlib
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
 from cjmkit.diagnostics import EXIT_OK, EXIT_USAGE
-from cjmkit.errors import CjmError
+from cjmkit.errors import CjmError, UsageError
+from cjmkit.locales import LOCALES
 from cjmkit.reporters import REPORTERS
 from cjmkit.terminal import visible_lines
 
@@ -115,6 +116,21 @@ Jobs = Annotated[
         show_default=False,
     ),
 ]
+
+
+def locale_option(what: str, default: str) -> Any:
+    """The ``--locale`` option of a command that writes ``what`` (``the pages``); ``default`` says
+    which language it takes without the option. Check the value with :func:`checked_locale`."""
+    return typer.Option(
+        "--locale", help=f"Language of {what}: {', '.join(LOCALES)} (default: {default}).", show_default=False
+    )
+
+
+def checked_locale(locale: str | None) -> str | None:
+    """The ``--locale`` given, or a usage error naming the languages there are."""
+    if locale is not None and locale not in LOCALES:
+        raise UsageError(f"unknown locale {locale!r}: use one of {', '.join(LOCALES)}")
+    return locale
 
 
 def load_maps(

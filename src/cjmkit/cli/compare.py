@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cjmkit.cli.common import examples, guarded, load_maps
+from cjmkit.cli.common import checked_locale, examples, guarded, load_maps, locale_option
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import CjmError, UsageError
-from cjmkit.locales import LOCALES
 
 if TYPE_CHECKING:
     from cjmkit.loading.document import Document
@@ -78,12 +77,7 @@ def compare(
     ] = "text",
     locale: Annotated[
         str | None,
-        typer.Option(
-            "--locale",
-            help=f"Language of the text and Markdown reports: {', '.join(LOCALES)} "
-            "(default: the future map's, else en; JSON is always English).",
-            show_default=False,
-        ),
+        locale_option("the text and Markdown reports", "the future map's, else en; JSON is always English"),
     ] = None,
 ) -> None:
     """Show what a future map changes against the current one: emotions, conversion, barriers, revenue."""
@@ -93,8 +87,7 @@ def compare(
 
     if output_format not in FORMATS:
         raise UsageError(f"unknown format {output_format!r}: use one of {', '.join(FORMATS)}")
-    if locale is not None and locale not in LOCALES:
-        raise UsageError(f"unknown locale {locale!r}: use one of {', '.join(LOCALES)}")
+    checked_locale(locale)
     if len(paths) not in (1, 2):
         raise UsageError("give CURRENT FUTURE, or FUTURE alone")
     project = load_maps(paths, only_maps=False, whole_workspaces=True)

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cjmkit.cli.common import examples, guarded
+from cjmkit.cli.common import checked_locale, examples, guarded, locale_option
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import UsageError
-from cjmkit.locales import LOCALES
 from cjmkit.semdiff import DIFF_FORMATS
 
 EPILOG = examples(
@@ -67,19 +66,16 @@ def diff(
     ] = None,
     locale: Annotated[
         str | None,
-        typer.Option(
-            "--locale",
-            help=f"Language of the text and Markdown reports: {', '.join(LOCALES)} "
-            "(default: the language the compared maps share, else en; JSON is always English).",
-            show_default=False,
+        locale_option(
+            "the text and Markdown reports",
+            "the language the compared maps share, else en; JSON is always English",
         ),
     ] = None,
 ) -> None:
     """Show what changed between two versions of journey maps: stages, touchpoints, KPIs, findings."""
     from cjmkit.semdiff.compare import diff_paths, diff_revision
 
-    if locale is not None and locale not in LOCALES:
-        raise UsageError(f"unknown locale {locale!r}: use one of {', '.join(LOCALES)}")
+    checked_locale(locale)
     given = list(paths or [])
     if rev is not None:
         if not rev.strip():

@@ -7,10 +7,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cjmkit.cli.common import Format, Jobs, OnlyMaps, Paths, examples, guarded, load_maps
+from cjmkit.cli.common import (
+    Format,
+    Jobs,
+    OnlyMaps,
+    Paths,
+    checked_locale,
+    examples,
+    guarded,
+    load_maps,
+    locale_option,
+)
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK, Severity
 from cjmkit.errors import UsageError
-from cjmkit.locales import LOCALES
 from cjmkit.reporters import REPORTERS, Run
 
 if TYPE_CHECKING:
@@ -49,15 +58,7 @@ def lint(
     fail_on: Annotated[
         Severity, typer.Option("--fail-on", help="Exit 1 when a finding has this severity or a worse one.")
     ] = Severity.ERROR,
-    locale: Annotated[
-        str | None,
-        typer.Option(
-            "--locale",
-            help=f"Language of the text report: {', '.join(LOCALES)} "
-            "(default: the maps' own `locale`, else en).",
-            show_default=False,
-        ),
-    ] = None,
+    locale: Annotated[str | None, locale_option("the text report", "the maps' own `locale`, else en")] = None,
     quiet: Annotated[
         bool,
         typer.Option(
@@ -68,8 +69,7 @@ def lint(
     """Find gaps and weak stages in journey maps and rank where to act."""
     from cjmkit.analysis import analyse, selected_rules, selector_hint, unknown_selectors
 
-    if locale is not None and locale not in LOCALES:
-        raise UsageError(f"unknown locale {locale!r}: use one of {', '.join(LOCALES)}")
+    checked_locale(locale)
     chosen, skipped = split(select), split(ignore)
     for selector in unknown_selectors(chosen + skipped):
         raise UsageError(f"unknown rule {selector!r}{selector_hint(selector)}; see `cjm rules`")

@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import Jobs, Paths, examples, guarded, load_maps, say
+from cjmkit.cli.common import Jobs, Paths, checked_locale, examples, guarded, load_maps, locale_option, say
 from cjmkit.diagnostics import EXIT_FINDINGS, EXIT_OK
 from cjmkit.errors import UsageError
-from cjmkit.locales import LOCALES
 from cjmkit.renderers import formats_help
 
 EPILOG = examples(
@@ -31,7 +30,7 @@ AUDIENCE_HELP = (
     "file positions, owner or `internal` fields) or team (everything, for review); "
     "default: render.audience of cjm.yaml, else client."
 )
-LOCALE_HELP = f"Language of the deliverable: {' or '.join(LOCALES)} (default: the map's)."
+
 CSV_DIALECTS = ("excel-ru", "excel", "rfc4180")
 CSV_DIALECT_HELP = (
     "CSV for: excel-ru (`;`, decimal commas, BOM), excel (`,`, points, BOM) or rfc4180 (`,`, "
@@ -77,7 +76,7 @@ def render(
     ] = None,
     locale: Annotated[
         str | None,
-        typer.Option("--locale", help=LOCALE_HELP, show_default=False),
+        locale_option("the deliverable", "the map's"),
     ] = None,
     csv_dialect: Annotated[
         str | None,
@@ -105,8 +104,7 @@ def render(
     check_prerequisites(formats_named(formats))  # fail before the maps are loaded, not after
     if brand_color is not None and not _COLOR.fullmatch(brand_color):
         raise UsageError(f"--brand-color {brand_color!r}: write it as #rrggbb, e.g. #1f4e79")
-    if locale is not None and locale not in LOCALES:
-        raise UsageError(f"--locale {locale!r}: choose {' or '.join(LOCALES)}")
+    checked_locale(locale)
     if csv_dialect is not None and csv_dialect not in CSV_DIALECTS:
         raise UsageError(f"--csv-dialect {csv_dialect!r}: choose {', '.join(CSV_DIALECTS)}")
     if audience is not None and audience not in AUDIENCES:

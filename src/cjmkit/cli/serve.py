@@ -10,10 +10,9 @@ from typing import Annotated
 
 import typer
 
-from cjmkit.cli.common import Paths, examples, guarded, say
+from cjmkit.cli.common import Paths, checked_locale, examples, guarded, locale_option, say
 from cjmkit.diagnostics import EXIT_OK
 from cjmkit.errors import UsageError
-from cjmkit.locales import LOCALES
 
 EPILOG = examples(
     "cjm serve                                   # the workspace here, at http://127.0.0.1:8000/",
@@ -40,21 +39,13 @@ def serve(
             show_default=False,
         ),
     ] = None,
-    locale: Annotated[
-        str | None,
-        typer.Option(
-            "--locale",
-            help=f"Language of the pages: {', '.join(LOCALES)} (default: the maps').",
-            show_default=False,
-        ),
-    ] = None,
+    locale: Annotated[str | None, locale_option("the pages", "the maps'")] = None,
 ) -> None:
     """Serve the maps' HTML deliverables and re-render them, live, whenever a map is saved."""
     from cjmkit.project import default_paths
     from cjmkit.serve import LiveSite, make_server
 
-    if locale is not None and locale not in LOCALES:
-        raise UsageError(f"--locale {locale!r}: choose {' or '.join(LOCALES)}")
+    checked_locale(locale)
     targets = list(paths) if paths else default_paths(pathlib.Path.cwd())
     for target in targets:
         if not target.exists():
