@@ -77,17 +77,24 @@ def scalar(value: Any, *, flow: bool = False) -> str:
     raise TypeError(f"no YAML form for {type(value).__name__}")
 
 
-def literal(text: str) -> list[str] | None:
-    """The lines of a text of several lines as a literal block (``|-`` then the lines, to be
-    indented under their key or dash), or None when one cannot hold it exactly (a line that
-    starts with a space or ends with one, a character that is not printable, a final line break).
-    """
+def literal(text: str, indent: int) -> list[str] | None:
+    """A text of several lines as a literal block: ``|-`` (to follow its key or dash), then its
+    lines at ``indent`` spaces; None when one cannot hold it exactly (a line that starts with a
+    space or ends with one, a character that is not printable, a final line break)."""
     if "\n" not in text or not text or text[0] in " \n" or text.endswith("\n"):
         return None
     lines = text.split("\n")
     if any(line != line.rstrip() or not line.isprintable() for line in lines):
         return None
-    return ["|-", *lines]
+    return ["|-", *(" " * indent + line if line else "" for line in lines)]
+
+
+def _value_lines(head: str, value: Any, indent: int) -> list[str]:
+    """A scalar or empty collection after ``head`` (``key: `` or ``- ``), a text of several
+    lines as a literal block below it."""
+    if isinstance(value, str) and (text := literal(value, indent)):
+        return [head + text[0], *text[1:]]
+    return [head + _inline(value)]
 
 
 def flow(value: Any) -> str:
@@ -109,21 +116,15 @@ def block(value: Any, indent: int) -> list[str]:
                 inner = block(item, indent + 2)
                 lines.append(f"{pad}- {inner[0][indent + 2 :]}")
                 lines += inner[1:]
-            elif isinstance(item, str) and (text := literal(item)):
-                lines.append(f"{pad}- {text[0]}")
-                lines += [f"{pad}  {line}" if line else "" for line in text[1:]]
             else:
-                lines.append(f"{pad}- {_inline(item)}")
+                lines += _value_lines(f"{pad}- ", item, indent + 2)
         return lines
     for key, item in value.items():
         if isinstance(item, dict | list) and item:
             lines.append(f"{pad}{scalar(key)}:")
             lines += block(item, indent + 2)
-        elif isinstance(item, str) and (text := literal(item)):
-            lines.append(f"{pad}{scalar(key)}: {text[0]}")
-            lines += [f"{pad}  {line}" if line else "" for line in text[1:]]
         else:
-            lines.append(f"{pad}{scalar(key)}: {_inline(item)}")
+            lines += _value_lines(f"{pad}{scalar(key)}: ", item, indent + 2)
     return lines
 
 

@@ -131,21 +131,21 @@ class _Patcher(MapEditor):
     def replace_with_literal(self, node: ScalarNode, new: str, key: Node | None) -> bool:
         """A text of several lines as a literal block (``|-``) where the scalar stands, indented
         under its key or dash; False (nothing done) where one cannot stand there."""
-        lines = literal(new)
-        if lines is None or self.in_flow(node):
-            return False
         if key is not None:
             column = key.start_mark.column + MAPPING_INDENT
         elif (dash := self.dash(node)) is not None:
             column = dash[1] + SEQUENCE_OFFSET
         else:
             return False
+        lines = literal(new, column)
+        if lines is None or self.in_flow(node):
+            return False
         last = self.last_line(node, node.start_mark.line)
         end = self.line_end(last) if node.style in ("|", ">") else node.end_mark.index
         if self.text[end : self.line_end(last)].strip():
             return False  # a comment after the value would become part of the text
         newline = self.line_break(last)
-        body = "".join(newline + (" " * column + line if line else "") for line in lines[1:])
+        body = "".join(newline + line for line in lines[1:])
         self.splices.append(Splice(node.start_mark.index, _REPLACE, end, lines[0] + body))
         return True
 
