@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 #: The longest slug made from a name; longer ones are cut at a hyphen.
 MAX_SLUG = 48
@@ -40,3 +41,28 @@ def slugify(text: str) -> str | None:
         slug = slug[:MAX_SLUG]
         slug = (slug.rsplit("-", 1)[0] if "-" in slug else slug).strip("-")
     return slug or None
+
+
+class Ids:
+    """Ids unique within one kind: a repeated candidate gets -2, -3 ... (in linear time overall).
+    ``taken`` are ids the kind already has (a map being added to)."""
+
+    def __init__(self, taken: Iterable[str] = (), fallback: str = "item") -> None:
+        self.taken: set[str] = set(taken)
+        self.next: dict[str, int] = {}
+        #: What an id made of a name with no ASCII spelling is called: ``stage-3``.
+        self.fallback = fallback
+
+    def claim(self, candidate: str) -> str:
+        number = self.next.get(candidate, 1)
+        identifier = candidate if number == 1 else f"{candidate}-{number}"
+        while identifier in self.taken:
+            number += 1
+            identifier = f"{candidate}-{number}"
+        self.next[candidate] = number + 1
+        self.taken.add(identifier)
+        return identifier
+
+    def for_name(self, name: str | None) -> str:
+        """An id made of a name: its slug, else ``<fallback>-N`` (N: the ids taken so far, plus one)."""
+        return self.claim((slugify(name) if name else None) or f"{self.fallback}-{len(self.taken) + 1}")

@@ -38,7 +38,6 @@ from cjmkit.interop.readers.grid import (
     SUMMARY_LANES,
     CellError,
     Grid,
-    Ids,
     MapGrid,
     StageColumn,
     cell_problem,
@@ -66,6 +65,7 @@ from cjmkit.interop.readers.workbook import (
 )
 from cjmkit.loading.document import Document
 from cjmkit.output import Snapshot, WriteError
+from cjmkit.slugs import Ids
 
 #: How alike an edited line's subject must be to the old one to edit that element (difflib ratio).
 SIMILAR = 0.6
@@ -110,12 +110,13 @@ class _Merge:
         self.problems: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
         stages = data["stages"]
-        self.ids = {
-            "stage": Ids("stage", {s["id"] for s in stages}),
-            "touchpoint": Ids("touchpoint", {t["id"] for s in stages for t in s.get("touchpoints", [])}),
-            "objection": Ids("objection", {o["id"] for s in stages for o in s.get("objections", [])}),
-            "barrier": Ids("barrier", {b["id"] for s in stages for b in s.get("barriers", [])}),
-        }
+        self.ids = {"stage": Ids((s["id"] for s in stages), fallback="stage")}
+        for lane, kind in (
+            ("touchpoints", "touchpoint"),
+            ("objections", "objection"),
+            ("barriers", "barrier"),
+        ):
+            self.ids[kind] = Ids((item["id"] for s in stages for item in s.get(lane, [])), fallback=kind)
         self.removed: set[str] = set()
         #: Fields each stage keeps from a client's workbook (they are not in it to edit).
         self.internal: dict[str, set[str]] = {}
@@ -261,7 +262,7 @@ class _Merge:
             if was is None:
                 identifier = self.channel(channel, grid, row, column, lines[now])
                 result.append(
-                    {"id": self.ids["touchpoint"].claim(name), "name": name, "channel": identifier or ""}
+                    {"id": self.ids["touchpoint"].for_name(name), "name": name, "channel": identifier or ""}
                 )
                 continue
             touchpoint = old[was]
@@ -293,7 +294,7 @@ class _Merge:
         result: list[dict[str, Any]] = []
         for was, now in _matched(old_lines, lines, lambda line: parse_pair(line)[0]):
             text, answer = parse_pair(lines[now])
-            item: dict[str, Any] = old[was] if was is not None else {"id": self.ids[kind].claim(text)}
+            item: dict[str, Any] = old[was] if was is not None else {"id": self.ids[kind].for_name(text)}
             item["text"] = text
             _put(item, answer_key, answer)
             result.append(item)
@@ -302,7 +303,7 @@ class _Merge:
     def new_stage(self, edited: MapGrid, column: StageColumn) -> dict[str, Any]:
         grid = edited.grid
         name, header_phase = parse_header(column.header)
-        stage: dict[str, Any] = {"id": self.ids["stage"].claim(name), "name": name}
+        stage: dict[str, Any] = {"id": self.ids["stage"].for_name(name), "name": name}
         if header_phase:
             self.set_phase(stage, header_phase, grid, 0, column.column)
         for lane, row in edited.lanes.items():
@@ -423,7 +424,10 @@ class _Merge:
                 stage = self.stage_of(edited, row, "", {})
                 if stage is not None:
                     taken = {k["id"] for k in stage.get("kpis", [])}
-                    kpi: dict[str, Any] = {"id": Ids("kpi", taken).claim(edited.text(row, 1)), "name": ""}
+                    kpi: dict[str, Any] = {
+                        "id": Ids(taken, fallback="kpi").for_name(edited.text(row, 1)),
+                        "name": "",
+                    }
                     self.kpi_values(kpi, edited, row, list(KPI_FIELDS))
                     stage["kpis"] = [*stage.get("kpis", []), kpi]
         for identifier in rows:

@@ -36,7 +36,7 @@ from cjmkit.escaping import KEYWORD_GUARD as KEYWORD_GUARD  # re-exported: escap
 from cjmkit.escaping import mermaid
 from cjmkit.models import Journey, Touchpoint
 from cjmkit.models.base import PHASE_ORDER
-from cjmkit.slugs import slugify
+from cjmkit.slugs import Ids, slugify
 
 #: Larger files are refused: no journey diagram comes near this size.
 MAX_BYTES = 1024 * 1024
@@ -372,24 +372,6 @@ def read_mermaid(raw: bytes, file: str) -> MermaidReading:
 
 
 # --- Mermaid -> cjm -------------------------------------------------------------------------
-
-
-class Ids:
-    """Ids unique within one kind: a repeated candidate gets -2, -3 ... (in linear time overall)."""
-
-    def __init__(self) -> None:
-        self.taken: set[str] = set()
-        self.next: dict[str, int] = {}
-
-    def claim(self, candidate: str) -> str:
-        number = self.next.get(candidate, 1)
-        identifier = candidate if number == 1 else f"{candidate}-{number}"
-        while identifier in self.taken:
-            number += 1
-            identifier = f"{candidate}-{number}"
-        self.next[candidate] = number + 1
-        self.taken.add(identifier)
-        return identifier
 
 
 def text_locale(texts: Iterable[str]) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 from cjmkit import codes
 from cjmkit.diagnostics import Diagnostic
 from cjmkit.interop.importing import Imported, Reader, refusal
-from cjmkit.slugs import slugify
+from cjmkit.slugs import Ids, slugify
 
 #: The grid's lanes, in the workbook's order, by the label key of :mod:`cjmkit.renderers.i18n`.
 LANES = (
@@ -294,29 +294,12 @@ def parse_pair(line: str) -> tuple[str, str | None]:
 # --- a new journey -----------------------------------------------------------------------------
 
 
-class Ids:
-    """Unique slugs within one kind, from names (``fallback-N`` when a name has no ASCII spelling)."""
-
-    def __init__(self, fallback: str, taken: set[str] | None = None) -> None:
-        self.fallback = fallback
-        self.taken: set[str] = set(taken or ())
-
-    def claim(self, name: str | None) -> str:
-        base = (slugify(name) if name else None) or f"{self.fallback}-{len(self.taken) + 1}"
-        identifier, number = base, 1
-        while identifier in self.taken:
-            number += 1
-            identifier = f"{base}-{number}"
-        self.taken.add(identifier)
-        return identifier
-
-
 @dataclass
 class Channels:
     """Channels of a new journey, made from the names the touchpoints give."""
 
     locale: str
-    ids: Ids = field(default_factory=lambda: Ids("channel"))
+    ids: Ids = field(default_factory=lambda: Ids(fallback="channel"))
     by_name: dict[str, str] = field(default_factory=dict)
     values: list[dict[str, Any]] = field(default_factory=list)
 
@@ -331,7 +314,7 @@ class Channels:
                 self.values.append({"id": CHANNEL_ID, "name": name})
         folded = name.casefold()
         if folded not in self.by_name:
-            identifier = self.ids.claim(name)
+            identifier = self.ids.for_name(name)
             self.by_name[folded] = identifier
             self.values.append({"id": identifier, "name": name})
         return self.by_name[folded]
@@ -355,7 +338,7 @@ def stage_values(
 ) -> dict[str, Any]:
     """A new stage from its column: the lanes read, each problem reported at its cell."""
     name, header_phase = parse_header(stage.header)
-    values: dict[str, Any] = {"id": stage.id or ids["stage"].claim(name), "name": name}
+    values: dict[str, Any] = {"id": stage.id or ids["stage"].for_name(name), "name": name}
     imported.map("stage")
 
     def read(lane: str, parse: Callable[[Any], Any]) -> Any:
@@ -390,7 +373,7 @@ def stage_values(
     for line in parse_items(grid.cell(stage, "touchpoints")):
         tp_name, channel = parse_touchpoint(line)
         touchpoints.append(
-            {"id": ids["touchpoint"].claim(tp_name), "name": tp_name, "channel": channels.of(channel)}
+            {"id": ids["touchpoint"].for_name(tp_name), "name": tp_name, "channel": channels.of(channel)}
         )
     if touchpoints:
         values["touchpoints"] = touchpoints
@@ -402,7 +385,7 @@ def stage_values(
         found = []
         for line in parse_items(grid.cell(stage, lane)):
             text, answer = parse_pair(line)
-            item: dict[str, Any] = {"id": ids[kind].claim(text), "text": text}
+            item: dict[str, Any] = {"id": ids[kind].for_name(text), "text": text}
             if answer:
                 item[answer_key] = answer
             found.append(item)
@@ -427,7 +410,7 @@ def grid_document(
                       "no lane of the CJM grid has this name")  # fmt: skip
     if not grid.stages:
         return refusal(display, "the grid has no stage: the first row names the stages, from column B on")
-    ids = {kind: Ids(kind) for kind in ("stage", "touchpoint", "objection", "barrier", "kpi")}
+    ids = {kind: Ids(fallback=kind) for kind in ("stage", "touchpoint", "objection", "barrier", "kpi")}
     ids["stage"].taken |= {s.id for s in grid.stages if s.id}
     channels = Channels(grid.locale)
     stages = []
@@ -498,7 +481,6 @@ __all__ = [
     "READERS",
     "CellError",
     "Grid",
-    "Ids",
     "MapGrid",
     "StageColumn",
     "StageFigures",

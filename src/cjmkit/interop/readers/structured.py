@@ -60,11 +60,11 @@ from pydantic import BaseModel, ValidationError
 
 from cjmkit.diagnostics import format_path
 from cjmkit.interop.importing import Imported, Reader, refusal
-from cjmkit.interop.mermaid import CHANNEL_ID, CHANNEL_NAMES, Ids, text_locale, title_from_file_name
+from cjmkit.interop.mermaid import CHANNEL_ID, CHANNEL_NAMES, text_locale, title_from_file_name
 from cjmkit.models import Barrier, Journey, Stage, Touchpoint
 from cjmkit.models.base import PHASE_ORDER
 from cjmkit.models.journey import InlinePersona
-from cjmkit.slugs import slugify
+from cjmkit.slugs import Ids, slugify
 
 YamlPath = tuple[str | int, ...]
 #: Names a place of the source in the list of what was not mapped: ``line 14``, ``stages[2].phase``.

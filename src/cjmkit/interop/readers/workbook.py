@@ -21,7 +21,6 @@ from cjmkit.interop.importing import Imported, refusal
 from cjmkit.interop.readers.grid import (
     SLUG,
     Grid,
-    Ids,
     StageFigures,
     cell_problem,
     grid_document,
@@ -29,6 +28,7 @@ from cjmkit.interop.readers.grid import (
     normal,
     read_map_grid,
 )
+from cjmkit.slugs import Ids
 
 #: Limits no journey workbook comes near: the unpacked size, entries, rows and columns of a sheet.
 MAX_UNPACKED = 64 * 1024 * 1024
@@ -256,7 +256,7 @@ def _new_kpis(book: Book, display: str, imported: Imported, figures: dict[str, S
             imported.diagnostics.append(cell_problem(display, sheet, row, 3, str(error)))
             continue
         key = stage_id or stage
-        kpi["id"] = claimed.setdefault(key, Ids("kpi")).claim(name)
+        kpi["id"] = claimed.setdefault(key, Ids(fallback="kpi")).for_name(name)
         if ids is not None and "/" in sheet.text(row, ids):
             kpi["id"] = sheet.text(row, ids).partition("/")[2] or kpi["id"]
         figures.setdefault(key, StageFigures()).kpis.append(kpi)
