@@ -13,6 +13,13 @@ def split_bom(raw: bytes) -> tuple[bytes, bool]:
     return raw, False
 
 
+def table_delimiter(text: str) -> str:
+    """A CSV's delimiter: ``;`` when its first line holds more ``;`` than ``,`` (spreadsheets in
+    Russian and most European locales), else ``,``."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def decode_table(raw: bytes) -> str:
     """A CSV or other text exported by a spreadsheet: UTF-8 (BOM or not), else Windows-1251
     (what Excel in a Russian locale saves as "CSV (semicolon delimited)")."""

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from cjmkit import codes
 from cjmkit.codes import MAX_FILE_BYTES, Code
 from cjmkit.diagnostics import Diagnostic
-from cjmkit.encoding import decode_table
+from cjmkit.encoding import decode_table, table_delimiter
 from cjmkit.errors import BadInput, UsageError
 from cjmkit.loading.bounded import FileTooLarge, read_bounded
 from cjmkit.loading.validation import did_you_mean
@@ -72,11 +72,6 @@ class MetricsCsv:
 
 def problem(file: str, line: int, column: int, code: Code, message: str) -> Diagnostic:
     return Diagnostic(file, line, column, code.code, code.name, message)
-
-
-def _delimiter(text: str) -> str:
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    return ";" if header.count(";") > header.count(",") else ","
 
 
 def _cell_columns(line: str, delimiter: str, columns: dict[str, int]) -> tuple[int, ...]:
@@ -148,7 +143,7 @@ def read_metrics(path: pathlib.Path, display: str) -> MetricsCsv:
         raise UsageError(f"cannot read {display}: {error.strerror or error}") from None
     except FileTooLarge:
         raise BadInput(f"cannot read {display}: it is over {MAX_FILE_BYTES} bytes; nothing written") from None
-    delimiter = _delimiter(text)
+    delimiter = table_delimiter(text)
     # The reader is given the physical lines, so that its `line_num` indexes them.
     lines = io.StringIO(text, newline="").readlines()
     rows: list[MetricRow] = []

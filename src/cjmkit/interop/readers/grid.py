@@ -26,6 +26,7 @@ from typing import Any
 
 from cjmkit import codes
 from cjmkit.diagnostics import Diagnostic
+from cjmkit.encoding import table_delimiter
 from cjmkit.interop.importing import Imported, Reader, refusal
 from cjmkit.slugs import Ids, slugify
 
@@ -447,10 +448,8 @@ def grid_document(
 
 
 def csv_rows(text: str) -> list[list[str]]:
-    """The rows of a CSV; ``;`` delimits when the first line holds more ``;`` than ``,``."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    """The rows of a CSV, delimited as :func:`cjmkit.encoding.table_delimiter` says."""
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=table_delimiter(text)))
 
 
 def _sniff_csv(text: str) -> bool:
