@@ -22,16 +22,14 @@ from __future__ import annotations
 import copy
 import difflib
 import pathlib
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from cjmkit import codes
-from cjmkit.diagnostics import Diagnostic, Severity, plural
-from cjmkit.editing.metrics.planning import FileUpdate
+from cjmkit.diagnostics import Diagnostic, Severity
+from cjmkit.editing.metrics.planning import FileUpdate, edited_map, write_all
 from cjmkit.editing.metrics.splicing import UnsupportedLayout
-from cjmkit.encoding import split_bom
 from cjmkit.errors import UsageError
 from cjmkit.interop.readers.grid import (
     LIST_LANES,
@@ -64,7 +62,6 @@ from cjmkit.interop.readers.workbook import (
     whole,
 )
 from cjmkit.loading.document import Document
-from cjmkit.output import Snapshot, WriteError
 from cjmkit.slugs import Ids
 
 #: How alike an edited line's subject must be to the old one to edit that element (difflib ratio).
@@ -90,11 +87,7 @@ class MergePlan:
     def write(self) -> None:
         if self.problems or self.update is None:
             raise UsageError("the workbook's edits have problems; nothing may be written")
-        from cjmkit.output import check_writable, write_atomic
-
-        check_writable(self.update.path)
-        self.update.read.check(self.update.path)
-        write_atomic(self.update.path, self.update.content, original=self.update.read)
+        write_all([self.update])
 
 
 class _Merge:
@@ -620,7 +613,7 @@ def plan_merge(raw: bytes, display: str, map_path: pathlib.Path, *, force: bool 
             _problem(document.display, codes.INVALID_EDIT, f"cannot edit this map safely: {error}")
         )
         return plan
-    edited_document = _check(document, text, workspace)
+    edited_document = edited_map(document, text, workspace)
     if edited_document.diagnostics:
         plan.sources[document.display] = text
         for found in edited_document.diagnostics:
@@ -633,30 +626,8 @@ def plan_merge(raw: bytes, display: str, map_path: pathlib.Path, *, force: bool 
 
     assert edited_document.journey is not None
     plan.changes = [change.summary for change in compare_journeys(document.journey, edited_document.journey)]
-    read, raw_map = Snapshot.read(document.path)
-    body, bom = split_bom(raw_map)
-    if body != document.text.encode("utf-8"):
-        raise WriteError(f"{document.display} changed since it was read; run the command again")
-    plan.update = FileUpdate(document.path, document.display, text, bom, read, raw_map)
+    plan.update = FileUpdate.of(document, text)
     return plan
 
 
-def _check(document: Document, text: str, workspace: Document | None) -> Document:
-    """The edited map, loaded and checked as if it were written."""
-    from cjmkit.loading.document import load_document
-    from cjmkit.project.checks import check_journey
-
-    with tempfile.TemporaryDirectory(prefix="cjm-workbook-") as folder:
-        edited_path = pathlib.Path(folder) / document.path.name
-        edited_path.write_text(text, encoding="utf-8")
-        edited = load_document(edited_path, document.display)
-        if edited.data is not None:
-            check_journey(edited, workspace)
-    return edited
-
-
-def summary(plan: MergePlan) -> str:
-    return plural(len(plan.changes), "change")
-
-
-__all__ = ["MergePlan", "plan_merge", "summary"]
+__all__ = ["MergePlan", "plan_merge"]

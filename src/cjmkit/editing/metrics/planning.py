@@ -67,6 +67,46 @@ class FileUpdate:
     def content(self) -> bytes:
         return (BOM if self.bom else b"") + self.text.encode("utf-8")
 
+    @classmethod
+    def of(cls, document: Document, text: str) -> FileUpdate:
+        """``document``'s file to get ``text``; WriteError if it changed since it was loaded."""
+        # The loaded text has lost its BOM; the file on disk tells whether to write one back.
+        read, raw = Snapshot.read(document.path)
+        body, bom = split_bom(raw)
+        if body != document.text.encode("utf-8"):
+            raise WriteError(f"{document.display} changed since it was read; run the command again")
+        return cls(document.path, document.display, text, bom, read, raw)
+
+
+def write_all(updates: list[FileUpdate]) -> None:
+    """Write every updated map, or none: a failure puts back the maps already written.
+
+    Every target is checked first (still the file that was read, a writable regular file in a
+    writable folder), so a refusal writes nothing. Raises :class:`cjmkit.output.WriteError`
+    naming the file and saying what was put back.
+    """
+    for update in updates:
+        check_writable(update.path)
+        update.read.check(update.path)
+    written: list[FileUpdate] = []
+    for update in updates:
+        try:
+            write_atomic(update.path, update.content, original=update.read)
+        except WriteError as error:
+            raise WriteError(f"{error}; {_restore(written)}") from None
+        written.append(update)
+
+
+def edited_map(document: Document, text: str, workspace: Document | None) -> Document:
+    """``document`` with ``text``, loaded and checked as if it were written (nothing is)."""
+    with tempfile.TemporaryDirectory(prefix="cjm-edit-") as folder:
+        edited_path = pathlib.Path(folder) / document.path.name
+        edited_path.write_text(text, encoding="utf-8")
+        edited = load_document(edited_path, document.display)
+        if edited.data is not None:
+            check_journey(edited, workspace)
+    return edited
+
 
 @dataclass
 class ImportPlan:
@@ -81,24 +121,10 @@ class ImportPlan:
     updates: list[FileUpdate] = field(default_factory=list)
 
     def write(self) -> None:
-        """Write every updated map, or none: a failure puts back the maps already written.
-
-        Every target is checked first (still the file that was read, a writable regular
-        file in a writable folder), so a refusal writes nothing. Raises
-        :class:`cjmkit.output.WriteError` naming the file and saying what was put back.
-        """
+        """Write every updated map, or none (see :func:`write_all`)."""
         if self.problems:
             raise UsageError("the import has problems; nothing may be written")
-        for update in self.updates:
-            check_writable(update.path)
-            update.read.check(update.path)
-        written: list[FileUpdate] = []
-        for update in self.updates:
-            try:
-                write_atomic(update.path, update.content, original=update.read)
-            except WriteError as error:
-                raise WriteError(f"{error}; {_restore(written)}") from None
-            written.append(update)
+        write_all(self.updates)
 
 
 def _restore(written: list[FileUpdate]) -> str:
@@ -277,12 +303,7 @@ def _plan_document(
                 line=target.row.line,
             )
         )
-    # The loaded text has lost its BOM; the file on disk tells whether to write one back.
-    read, raw = Snapshot.read(document.path)
-    body, bom = split_bom(raw)
-    if body != document.text.encode("utf-8"):
-        raise WriteError(f"{document.display} changed since it was read; run the command again")
-    plan.updates.append(FileUpdate(document.path, document.display, text, bom, read, raw))
+    plan.updates.append(FileUpdate.of(document, text))
 
 
 def _plan_funnel(editor: MapEditor, stage_node: Node | None, rows: list[_Resolved]) -> None:
@@ -343,12 +364,7 @@ def _validate(
     document: Document, text: str, project: Project, changed: list[_Resolved], csv_display: str
 ) -> list[Diagnostic]:
     """Validation errors of the edited map, each tied to the CSV row that causes it."""
-    with tempfile.TemporaryDirectory(prefix="cjm-metrics-") as folder:
-        edited_path = pathlib.Path(folder) / document.path.name
-        edited_path.write_text(text, encoding="utf-8")
-        edited = load_document(edited_path, document.display)
-        if edited.data is not None:
-            check_journey(edited, project.workspace_for(document))
+    edited = edited_map(document, text, project.workspace_for(document))
     problems: list[Diagnostic] = []
     for diagnostic in edited.diagnostics:
         row = _row_for(diagnostic.path, changed)
