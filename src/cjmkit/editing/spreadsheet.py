@@ -54,6 +54,7 @@ from cjmkit.interop.readers.workbook import (
     UNITS,
     Book,
     BookError,
+    book_of,
     direction,
     economics_row,
     id_column,
@@ -534,7 +535,7 @@ def plan_merge(raw: bytes, display: str, map_path: pathlib.Path, *, force: bool 
     from cjmkit.project import Keep
     from cjmkit.renderers.context import Brand, audience_view, journey_view
     from cjmkit.renderers.pipeline import audience_of
-    from cjmkit.renderers.xlsx import fingerprint, render_xlsx
+    from cjmkit.renderers.xlsx import build_workbook, fingerprint
 
     plan = MergePlan()
     try:
@@ -588,7 +589,7 @@ def plan_merge(raw: bytes, display: str, map_path: pathlib.Path, *, force: bool 
             plan.problems.append(_problem(display, codes.STALE_WORKBOOK, message))
             return plan
     plan.unread = edited.unread
-    base = read_book(render_xlsx(view))
+    base = book_of(build_workbook(view))  # what the map gives now, without a trip through a file
     old = document.data
     merge = _Merge(display, edited, base, copy.deepcopy(old), _channels(document, workspace))
     if audience == "client":

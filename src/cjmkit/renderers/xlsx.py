@@ -357,10 +357,9 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_xlsx(view: JourneyView) -> bytes:
-    """The workbook of one journey, byte-identical for the same view."""
+def build_workbook(view: JourneyView) -> Any:
+    """The openpyxl workbook of one journey, in memory (the merge compares a client's with it)."""
     from openpyxl import Workbook  # type: ignore[import-untyped,unused-ignore]
-    from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped,unused-ignore]
 
     workbook = Workbook()
     grid = workbook.active
@@ -376,6 +375,14 @@ def render_xlsx(view: JourneyView) -> bytes:
     properties.modified = moment
     properties.creator = "cjmkit"
     properties.title = _text(view.title)
+    return workbook
+
+
+def render_xlsx(view: JourneyView) -> bytes:
+    """The workbook of one journey, byte-identical for the same view."""
+    from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped,unused-ignore]
+
+    workbook = build_workbook(view)
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(workbook, archive).write_data()

@@ -97,6 +97,11 @@ def read_book(raw: bytes) -> Book:
             workbook = load_workbook(io.BytesIO(raw), data_only=False, keep_links=False, keep_vba=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged file; none may escape
         raise BookError(f"openpyxl cannot read it ({type(error).__name__}: {error})") from None
+    return book_of(workbook)
+
+
+def book_of(workbook: Any) -> Book:
+    """The sheets of an openpyxl workbook, found by name (else the first visible one is the grid)."""
     words = labels()
     found: dict[str, Any] = {}
     meta: dict[str, str] = {}
@@ -318,4 +323,14 @@ def read_workbook(raw: bytes, display: str, source_name: str) -> Imported:
     return imported
 
 
-__all__ = ["Book", "BookError", "direction", "id_column", "number", "read_book", "read_workbook", "whole"]
+__all__ = [
+    "Book",
+    "BookError",
+    "book_of",
+    "direction",
+    "id_column",
+    "number",
+    "read_book",
+    "read_workbook",
+    "whole",
+]
